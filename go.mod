@@ -1,0 +1,3 @@
+module github.com/authchain/authchain
+
+go 1.26.0
