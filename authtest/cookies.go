@@ -1,0 +1,69 @@
+package authtest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/authchain/authchain/session"
+)
+
+// DefaultSID is the provider session id a session gets when the caller gives none.
+const DefaultSID = "auth0-sid"
+
+// Options are the settings the application under test uses.
+type Options struct {
+	// Secret is the application's secret (AUTH0_SECRET). Required.
+	Secret string
+	// Cookie is the session cookie's name and attributes; zero means the defaults.
+	Cookie session.CookieOptions
+	// Lifetime is the application's session lifetime; zero means the defaults.
+	Lifetime session.Lifetime
+	// Now is the clock; default time.Now. Use the application's clock when it has its own.
+	Now func() time.Time
+}
+
+// SessionCookies returns the cookies that make a request signed in as s, chunked when s is
+// large. When s has no creation time, it gets the original SDK's default internal data: sid
+// "auth0-sid" and createdAt now. s is not modified.
+func SessionCookies(s *session.Session, opts Options) ([]*http.Cookie, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	m, err := session.NewStateless(session.StatelessConfig{
+		Secret:   opts.Secret,
+		Cookie:   opts.Cookie,
+		Lifetime: opts.Lifetime,
+		Now:      now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("authtest: %w", err)
+	}
+	c := s.Clone()
+	if c.Internal.CreatedAt.IsZero() {
+		if c.Internal.SID == "" {
+			c.Internal.SID = DefaultSID
+		}
+		c.Internal.CreatedAt = now()
+	}
+	h := http.Header{}
+	if err := m.Save(context.Background(), h, nil, c, session.SaveOptions{NewSession: true}); err != nil {
+		return nil, fmt.Errorf("authtest: %w", err)
+	}
+	resp := http.Response{Header: h}
+	return resp.Cookies(), nil
+}
+
+// WithSession adds the cookies of s to r, so that r is signed in as s.
+func WithSession(r *http.Request, s *session.Session, opts Options) error {
+	cookies, err := SessionCookies(s, opts)
+	if err != nil {
+		return err
+	}
+	for _, c := range cookies {
+		r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	return nil
+}

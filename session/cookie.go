@@ -1,0 +1,119 @@
+package session
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultCookieName is the session cookie's name unless configured otherwise.
+const DefaultCookieName = "__session"
+
+// CookieOptions are the attributes of the session cookie. The cookie is always HttpOnly.
+type CookieOptions struct {
+	// Name is the cookie's name; default "__session". Chunks are called Name__0, Name__1, ….
+	Name string
+	// Domain is the cookie's Domain attribute; empty means host-only.
+	Domain string
+	// Path is the cookie's Path attribute; default "/".
+	Path string
+	// SameSite is the cookie's SameSite attribute; default Lax, which the login callback (a
+	// top-level cross-site GET) needs.
+	SameSite http.SameSite
+	// Secure marks the cookie Secure: sent over HTTPS only.
+	Secure bool
+	// Transient makes a browser-session cookie: no Max-Age or Expires, gone when the browser
+	// closes. The session still expires on the server by its lifetime.
+	Transient bool
+}
+
+// WithDefaults returns o with empty fields set to their defaults.
+func (o CookieOptions) WithDefaults() CookieOptions {
+	if o.Name == "" {
+		o.Name = DefaultCookieName
+	}
+	if o.Path == "" {
+		o.Path = "/"
+	}
+	if o.SameSite == 0 || o.SameSite == http.SameSiteDefaultMode {
+		o.SameSite = http.SameSiteLaxMode
+	}
+	return o
+}
+
+// SetCookie appends a Set-Cookie header for name=value to h, expiring at expires (unless the
+// options are transient). value must be a valid cookie value (the codec's output is).
+func (o CookieOptions) SetCookie(h http.Header, name, value string, expires, now time.Time) {
+	maxAge := int64(expires.Sub(now) / time.Second)
+	if maxAge < 1 {
+		maxAge = 1
+	}
+	h.Add("Set-Cookie", o.format(name, value, maxAge, expires))
+}
+
+// DeleteCookie appends a Set-Cookie header that deletes the cookie called name, repeating the
+// attributes it was set with so the browser matches it.
+func (o CookieOptions) DeleteCookie(h http.Header, name string) {
+	h.Add("Set-Cookie", o.format(name, "", -1, time.Unix(0, 0)))
+}
+
+// format writes a Set-Cookie value; maxAge -1 means delete, and transient options omit both
+// Max-Age and Expires on a cookie that is not being deleted.
+func (o CookieOptions) format(name, value string, maxAge int64, expires time.Time) string {
+	b := make([]byte, 0, len(name)+len(value)+128)
+	b = append(b, name...)
+	b = append(b, '=')
+	b = append(b, value...)
+	b = append(b, "; Path="...)
+	b = append(b, o.Path...)
+	if o.Domain != "" {
+		b = append(b, "; Domain="...)
+		b = append(b, strings.TrimPrefix(o.Domain, ".")...)
+	}
+	switch {
+	case maxAge < 0:
+		b = append(b, "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"...)
+	case !o.Transient:
+		b = append(b, "; Expires="...)
+		b = expires.UTC().AppendFormat(b, http.TimeFormat)
+		b = append(b, "; Max-Age="...)
+		b = strconv.AppendInt(b, maxAge, 10)
+	}
+	b = append(b, "; HttpOnly"...)
+	if o.Secure {
+		b = append(b, "; Secure"...)
+	}
+	switch o.SameSite {
+	case http.SameSiteStrictMode:
+		b = append(b, "; SameSite=Strict"...)
+	case http.SameSiteNoneMode:
+		b = append(b, "; SameSite=None"...)
+	default:
+		b = append(b, "; SameSite=Lax"...)
+	}
+	return string(b)
+}
+
+// requestCookie is one cookie of a request's Cookie headers; strings alias the header.
+type requestCookie struct {
+	name, value string
+}
+
+// scanCookies calls fn for each cookie in r's Cookie headers whose name starts with prefix,
+// without allocating. Values lose one pair of surrounding double quotes, as net/http does.
+func scanCookies(r *http.Request, prefix string, fn func(requestCookie)) {
+	for _, line := range r.Header["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			part = strings.TrimSpace(part)
+			if !strings.HasPrefix(part, prefix) {
+				continue
+			}
+			name, value, _ := strings.Cut(part, "=")
+			if len(value) > 1 && value[0] == '"' && value[len(value)-1] == '"' {
+				value = value[1 : len(value)-1]
+			}
+			fn(requestCookie{name: strings.TrimSpace(name), value: value})
+		}
+	}
+}

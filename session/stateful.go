@@ -1,0 +1,221 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// idBytes is the size of a session id: 256 random bits.
+const idBytes = 32
+
+// StatefulConfig configures a Stateful manager.
+type StatefulConfig struct {
+	// Store keeps the sessions. Required.
+	Store Store
+	// Secret seals the id cookie; at least 32 bytes.
+	Secret string
+	// RetiredSecrets still open id cookies sealed before a rotation.
+	RetiredSecrets []string
+	// Cookie sets the cookie's name and attributes.
+	Cookie CookieOptions
+	// Lifetime sets how long sessions live.
+	Lifetime Lifetime
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Stateful keeps sessions in a Store; the browser's cookie holds only a sealed random id.
+type Stateful struct {
+	store  Store
+	codec  *Codec
+	cookie CookieOptions
+	life   Lifetime
+	now    func() time.Time
+}
+
+var _ Manager = (*Stateful)(nil)
+
+// NewStateful returns a Stateful manager.
+func NewStateful(cfg StatefulConfig) (*Stateful, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("session: a Stateful manager needs a Store")
+	}
+	codec, err := NewCodec(PurposeSessionID, cfg.Secret, cfg.RetiredSecrets...)
+	if err != nil {
+		return nil, err
+	}
+	return &Stateful{
+		store:  cfg.Store,
+		codec:  codec,
+		cookie: cfg.Cookie.WithDefaults(),
+		life:   cfg.Lifetime.WithDefaults(),
+		now:    clock(cfg.Now),
+	}, nil
+}
+
+// Load reads the id cookie and fetches the session from the store. Only a store failure is an
+// error.
+func (m *Stateful) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
+	carried := familyCookies(r, m.cookie.Name)
+	l := &Loaded{carried: cookieNames(carried)}
+	id, ok := m.readID(carried)
+	if !ok {
+		return l, nil
+	}
+	s, err := m.store.Get(ctx, id)
+	if err != nil {
+		return l, fmt.Errorf("session: loading stored session: %w", err)
+	}
+	if s == nil {
+		return l, nil
+	}
+	l.id = id
+	now := m.now()
+	if m.life.Expired(&s.Internal, now) {
+		if err := m.store.Delete(ctx, id); err != nil {
+			return l, fmt.Errorf("session: deleting expired session: %w", err)
+		}
+		return l, nil
+	}
+	l.Session = s
+	l.stale = without(l.carried, m.cookie.Name)
+	l.Due = len(l.stale) > 0 || m.life.Due(&s.Internal, now)
+	return l, nil
+}
+
+// readID opens the one id cookie among the carried cookies.
+func (m *Stateful) readID(carried []requestCookie) (string, bool) {
+	value, n := "", 0
+	for _, c := range carried {
+		if c.name == m.cookie.Name {
+			value, n = c.value, n+1
+		}
+	}
+	if n != 1 {
+		return "", false
+	}
+	plain, err := m.codec.Open(m.cookie.Name, value)
+	if err != nil || len(plain) == 0 {
+		return "", false
+	}
+	return string(plain), true
+}
+
+// Save stores s and sets the id cookie. A new session (login) gets a fresh id and the record
+// under the old id is deleted. An existing session is only replaced while it still exists:
+// when it was deleted meanwhile, Save returns ErrSessionGone and writes nothing.
+func (m *Stateful) Save(ctx context.Context, h http.Header, l *Loaded, s *Session, opts SaveOptions) error {
+	now := m.now()
+	m.life.stamp(&s.Internal, now)
+	expires := s.Internal.ExpiresAt
+	var carried []string
+	oldID := ""
+	if l != nil {
+		carried, oldID = l.carried, l.id
+	}
+	id, err := m.storeSession(ctx, oldID, s, expires, opts.NewSession)
+	if err != nil {
+		return err
+	}
+	sealed, err := m.codec.Seal(m.cookie.Name, []byte(id))
+	if err != nil {
+		return err
+	}
+	m.cookie.SetCookie(h, m.cookie.Name, sealed, expires, now)
+	deleteUnused(h, m.cookie, carried, []string{m.cookie.Name})
+	noStore(h)
+	if l != nil {
+		l.id = id
+	}
+	return nil
+}
+
+// storeSession writes s and returns the id it is stored under.
+func (m *Stateful) storeSession(ctx context.Context, oldID string, s *Session, expires time.Time, fresh bool) (string, error) {
+	if oldID == "" || fresh {
+		if oldID != "" {
+			if err := m.store.Delete(ctx, oldID); err != nil {
+				return "", fmt.Errorf("session: deleting the replaced session: %w", err)
+			}
+		}
+		id, err := newID()
+		if err != nil {
+			return "", err
+		}
+		if err := m.store.Set(ctx, id, s, expires); err != nil {
+			return "", fmt.Errorf("session: storing session: %w", err)
+		}
+		return id, nil
+	}
+	if err := m.update(ctx, oldID, s, expires); err != nil {
+		return "", err
+	}
+	return oldID, nil
+}
+
+// update replaces the session under id only while it exists.
+func (m *Stateful) update(ctx context.Context, id string, s *Session, expires time.Time) error {
+	if u, ok := m.store.(Updater); ok {
+		updated, err := u.Update(ctx, id, s, expires)
+		if err != nil {
+			return fmt.Errorf("session: updating stored session: %w", err)
+		}
+		if !updated {
+			return ErrSessionGone
+		}
+		return nil
+	}
+	current, err := m.store.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("session: updating stored session: %w", err)
+	}
+	if current == nil {
+		return ErrSessionGone
+	}
+	if err := m.store.Set(ctx, id, s, expires); err != nil {
+		return fmt.Errorf("session: updating stored session: %w", err)
+	}
+	return nil
+}
+
+// Clear deletes the stored session and the cookies the request carried.
+func (m *Stateful) Clear(ctx context.Context, h http.Header, l *Loaded) error {
+	if l == nil {
+		return nil
+	}
+	var err error
+	if l.id != "" {
+		if derr := m.store.Delete(ctx, l.id); derr != nil {
+			err = fmt.Errorf("session: deleting stored session: %w", derr)
+		}
+		l.id = ""
+	}
+	if l.Carried() {
+		deleteUnused(h, m.cookie, l.carried, nil)
+		noStore(h)
+	}
+	return err
+}
+
+func newID() (string, error) {
+	b := make([]byte, idBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("session: generating an id: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func without(names []string, name string) []string {
+	var out []string
+	for _, n := range names {
+		if n != name {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,143 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// ErrTooLarge is returned by Save when a session does not fit in MaxChunks cookies.
+var ErrTooLarge = errors.New("session: the session is too large for cookies; keep fewer claims (BeforeSessionSaved) or use a Store")
+
+// StatelessConfig configures a Stateless manager.
+type StatelessConfig struct {
+	// Secret seals sessions; at least 32 bytes.
+	Secret string
+	// RetiredSecrets still open sessions sealed before a rotation.
+	RetiredSecrets []string
+	// Cookie sets the cookie's name and attributes.
+	Cookie CookieOptions
+	// Lifetime sets how long sessions live.
+	Lifetime Lifetime
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Stateless keeps the whole session sealed in the browser's cookies, chunked when it is large.
+type Stateless struct {
+	codec  *Codec
+	cookie CookieOptions
+	life   Lifetime
+	now    func() time.Time
+}
+
+var _ Manager = (*Stateless)(nil)
+
+// NewStateless returns a Stateless manager. Keys are derived here, once.
+func NewStateless(cfg StatelessConfig) (*Stateless, error) {
+	codec, err := NewCodec(PurposeSession, cfg.Secret, cfg.RetiredSecrets...)
+	if err != nil {
+		return nil, err
+	}
+	return &Stateless{
+		codec:  codec,
+		cookie: cfg.Cookie.WithDefaults(),
+		life:   cfg.Lifetime.WithDefaults(),
+		now:    clock(cfg.Now),
+	}, nil
+}
+
+// Load reads the session r carries. It never fails: any cookie that does not open is "no
+// session".
+func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
+	carried := familyCookies(r, m.cookie.Name)
+	l := &Loaded{carried: cookieNames(carried)}
+	if len(carried) == 0 {
+		return l, nil
+	}
+	sealed, stale, ok := joinValue(m.cookie.Name, carried)
+	if !ok {
+		return l, nil
+	}
+	s := new(Session)
+	if err := m.codec.Decode(m.cookie.Name, sealed, s); err != nil {
+		return l, nil
+	}
+	now := m.now()
+	if m.life.Expired(&s.Internal, now) {
+		return l, nil
+	}
+	l.Session, l.stale = s, stale
+	l.Due = len(stale) > 0 || m.life.Due(&s.Internal, now)
+	return l, nil
+}
+
+// Save seals s into the response's cookies, with a new expiry, and deletes the request's
+// session cookies that the new value does not use. It records the write in s.Internal.
+func (m *Stateless) Save(_ context.Context, h http.Header, l *Loaded, s *Session, _ SaveOptions) error {
+	now := m.now()
+	m.life.stamp(&s.Internal, now)
+	sealed, err := m.codec.Encode(m.cookie.Name, s)
+	if err != nil {
+		return err
+	}
+	values := splitValue(sealed)
+	if values == nil {
+		return fmt.Errorf("%w (%d bytes sealed)", ErrTooLarge, len(sealed))
+	}
+	written := writeValues(h, m.cookie, values, s.Internal.ExpiresAt, now)
+	if l != nil {
+		deleteUnused(h, m.cookie, l.carried, written)
+	}
+	noStore(h)
+	return nil
+}
+
+// Clear deletes the session cookies the request carried.
+func (m *Stateless) Clear(_ context.Context, h http.Header, l *Loaded) error {
+	if l.Carried() {
+		deleteUnused(h, m.cookie, l.carried, nil)
+		noStore(h)
+	}
+	return nil
+}
+
+// writeValues sets one cookie per value (the name itself, or chunks) and returns their names.
+func writeValues(h http.Header, opts CookieOptions, values []string, expires, now time.Time) []string {
+	if len(values) == 1 {
+		opts.SetCookie(h, opts.Name, values[0], expires, now)
+		return []string{opts.Name}
+	}
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = chunkName(opts.Name, i)
+		opts.SetCookie(h, names[i], v, expires, now)
+	}
+	return names
+}
+
+// familyCookies returns the cookies of r called name or one of its chunk names.
+func familyCookies(r *http.Request, name string) []requestCookie {
+	var found []requestCookie
+	scanCookies(r, name, func(c requestCookie) {
+		if isFamily(name, c.name) {
+			found = append(found, c)
+		}
+	})
+	return found
+}
+
+func cookieNames(cs []requestCookie) []string {
+	if len(cs) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if !contains(names, c.name) {
+			names = append(names, c.name)
+		}
+	}
+	return names
+}
