@@ -106,7 +106,7 @@ func (c *Codec) Encode(name string, v any) (string, error) {
 	var plain []byte
 	var err error
 	if s, ok := v.(*Session); ok {
-		plain, err = s.appendJSON(nil)
+		plain, err = s.appendJSON(make([]byte, 0, 3072))
 	} else {
 		plain, err = json.Marshal(v)
 	}

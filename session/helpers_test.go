@@ -69,6 +69,15 @@ func realisticSession(now time.Time) *Session {
 	}
 }
 
+// smallSession fits in one cookie.
+func smallSession(now time.Time) *Session {
+	return &Session{
+		User:     NewUser(map[string]any{"sub": "user_123", "name": "Jane"}),
+		TokenSet: token.Set{AccessToken: "at_123", RefreshToken: "rt_123", ExpiresAt: now.Add(time.Hour).Truncate(time.Second)},
+		Internal: Internal{SID: "sid_1", CreatedAt: now.Truncate(time.Second)},
+	}
+}
+
 // requestWith returns a GET request carrying the Set-Cookie values of h as cookies.
 func requestWith(h http.Header) *http.Request {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)

@@ -14,7 +14,7 @@ import (
 var errNotObject = errors.New("session: user claims are not a JSON object")
 
 // MarshalJSON writes the session in the original SDK's SessionData shape.
-func (s *Session) MarshalJSON() ([]byte, error) { return s.appendJSON(nil) }
+func (s *Session) MarshalJSON() ([]byte, error) { return s.appendJSON(make([]byte, 0, 3072)) }
 
 // UnmarshalJSON reads a session from the original SDK's SessionData shape. Keys the library
 // does not own are kept in Custom.

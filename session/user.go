@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/json"
+	"github.com/authchain/authchain/internal/fastjson"
 	"maps"
 )
 
@@ -77,11 +78,7 @@ func (u *User) appendJSON(b []byte) ([]byte, error) {
 		}
 		return append(b, u.raw...), nil
 	}
-	enc, err := json.Marshal(u.claims)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, enc...), nil
+	return fastjson.AppendMap(b, u.claims)
 }
 
 // clone returns a deep copy: decoded claims are copied through their JSON form.

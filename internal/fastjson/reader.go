@@ -57,7 +57,7 @@ func (r *Reader) expect(c byte) error {
 
 // End reports an error unless only white space is left.
 func (r *Reader) End() error {
-	if r.peek() != 0 {
+	if r.skipSpace(); r.i < len(r.b) {
 		return r.fail("trailing data")
 	}
 	return nil

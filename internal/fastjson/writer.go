@@ -56,6 +56,10 @@ func appendEscapedByte(b []byte, c byte) []byte {
 		return append(b, '\\', 'r')
 	case '\t':
 		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
 	default:
 		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 	}

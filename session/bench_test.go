@@ -1,0 +1,59 @@
+package session
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// The benchmarks use a realistic session: an RS256 ID token of about 1 KB, an access-token JWT
+// of about 800 bytes, a refresh token and the default user claims (about 2,600 bytes of JSON).
+// Compare them with the floor benchmarks of shared/bench run back to back:
+//
+//	go test -run '^$' -bench . -benchmem -count 5
+
+// BenchmarkSessionDecode: from the request's Cookie header to *Session.
+func BenchmarkSessionDecode(b *testing.B) {
+	clk := newTestClock()
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := realisticSession(clk.Now())
+	plain, _ := s.MarshalJSON()
+	header := cookieHeader(saveHeader(b, m, s))
+	b.ReportMetric(float64(len(header)), "cookie-bytes")
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Cookie", header)
+	ctx := context.Background()
+	b.SetBytes(int64(len(plain)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l, err := m.Load(ctx, r)
+		if err != nil || l.Session == nil {
+			b.Fatal("no session")
+		}
+	}
+}
+
+// BenchmarkSessionEncode: from *Session to Set-Cookie values.
+func BenchmarkSessionEncode(b *testing.B) {
+	clk := newTestClock()
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := realisticSession(clk.Now())
+	plain, _ := s.MarshalJSON()
+	ctx := context.Background()
+	h := http.Header{}
+	b.SetBytes(int64(len(plain)))
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(h)
+		if err := m.Save(ctx, h, nil, s, SaveOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

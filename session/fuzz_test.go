@@ -1,0 +1,49 @@
+package session
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// FuzzDecodeSession feeds arbitrary Cookie headers to the stateless manager: it must never
+// panic or fail, and whatever it reads must write back and read again as the same user.
+func FuzzDecodeSession(f *testing.F) {
+	for _, h := range badCookieHeaders(f) {
+		f.Add(h)
+	}
+	clk := newTestClock()
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(cookieHeader(saveHeader(f, m, smallSession(clk.Now()))))
+	f.Add(cookieHeader(saveHeader(f, m, realisticSession(clk.Now()))))
+	f.Add("a=b; __session__0=2.x; __session__1=y; __session__2=z")
+	f.Add(`__session=""; __session__=; __session__00=1`)
+
+	f.Fuzz(func(t *testing.T, header string) {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Cookie", header)
+		l, err := m.Load(context.Background(), r)
+		if err != nil {
+			t.Fatalf("Load failed: %v", err)
+		}
+		h := http.Header{}
+		if l.Session == nil {
+			if err := m.Clear(context.Background(), h, l); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		sub := l.Session.User.Subject()
+		if err := m.Save(context.Background(), h, l, l.Session, SaveOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		again, err := m.Load(context.Background(), requestWith(h))
+		if err != nil || again.Session == nil || again.Session.User.Subject() != sub {
+			t.Fatalf("a session read from a cookie does not survive a write")
+		}
+	})
+}
