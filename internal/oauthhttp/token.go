@@ -1,0 +1,61 @@
+package oauthhttp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+)
+
+// TokenResponse is a successful token endpoint answer (RFC 6749 §5.1,
+// OpenID Connect Core 1.0 §3.1.3.3). ExpiresIn is in seconds and also
+// accepts a numeric string, as some servers send it; zero means absent.
+type TokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	ExpiresIn    int64  `json:"expires_in,omitempty"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *TokenResponse) UnmarshalJSON(b []byte) error {
+	type plain TokenResponse
+	var w struct {
+		plain
+		ExpiresIn seconds `json:"expires_in"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*t = TokenResponse(w.plain)
+	t.ExpiresIn = int64(w.ExpiresIn)
+	return nil
+}
+
+// seconds is an integer that may arrive as a JSON number or string.
+type seconds int64
+
+var errSeconds = errors.New("oauthhttp: expires_in is not an integer number of seconds")
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *seconds) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*s = 0
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return errSeconds
+		}
+		b = []byte(str)
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return errSeconds
+	}
+	*s = seconds(n)
+	return nil
+}
