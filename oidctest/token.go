@@ -46,9 +46,10 @@ func (s *Server) token(r *http.Request) (*tokenResponse, *oauthError) {
 
 // refreshGrant serves grant_type=refresh_token (RFC 6749 §6) with rotation:
 // every use returns a new refresh token, and a rotated token used again
-// (after the reuse grace period) revokes the whole family.
+// (after the reuse grace period) revokes the whole family. A request refused
+// for its scope or audience leaves the token unused.
 func (s *Server) refreshGrant(c Client, form url.Values) (*tokenResponse, *oauthError) {
-	g, err := s.rotateRefreshToken(c, form.Get("refresh_token"))
+	g, err := s.useRefreshToken(c, form.Get("refresh_token"), false)
 	if err != nil {
 		return nil, err
 	}
@@ -65,13 +66,18 @@ func (s *Server) refreshGrant(c Client, form url.Values) (*tokenResponse, *oauth
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.useRefreshToken(c, form.Get("refresh_token"), true); err != nil {
+		return nil, err
+	}
 	return s.issueTokens(issue{
 		grant: g, scopes: scopes, audience: aud, refresh: true,
 		idToken: slices.Contains(scopes, "openid"),
 	})
 }
 
-func (s *Server) rotateRefreshToken(c Client, tok string) (*grant, *oauthError) {
+// useRefreshToken checks a refresh token and, with commit, marks it rotated.
+// A rotated token presented again after the grace period revokes its family.
+func (s *Server) useRefreshToken(c Client, tok string, commit bool) (*grant, *oauthError) {
 	if tok == "" {
 		return nil, errInvalidRequest("refresh_token is required")
 	}
@@ -89,7 +95,9 @@ func (s *Server) rotateRefreshToken(c Client, tok string) (*grant, *oauthError) 
 	case now.After(rt.expiresAt):
 		return nil, errInvalidGrant("refresh token expired")
 	case rt.usedAt.IsZero():
-		rt.usedAt = now
+		if commit {
+			rt.usedAt = now
+		}
 	case now.Before(rt.usedAt.Add(s.cfg.reuseGrace)):
 		// reused within the grace period: allowed
 	default:
