@@ -1,0 +1,105 @@
+package main
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// staticFS holds the stylesheet and the script of the profile page.
+//
+//go:embed static
+var staticFS embed.FS
+
+// appConfig is what the app's pages depend on; the zero value serves everyone as signed out.
+type appConfig struct {
+	Locales LocaleConfig
+	// User returns the signed-in user's claims, nil when signed out. Nil: nobody is signed in.
+	User func(*http.Request) map[string]any
+	// Protect wraps the pages only signed-in users may see. Nil: they are not protected.
+	Protect func(http.Handler) http.Handler
+	Logger  *slog.Logger
+}
+
+// newApp returns the whole app: its routes behind the locale middleware.
+func newApp(cfg appConfig) (http.Handler, error) {
+	mux, err := routes(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return Locales(cfg.Locales)(mux), nil
+}
+
+// routes returns the app's routes, which expect the locale middleware in front of them.
+func routes(cfg appConfig) (*http.ServeMux, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.User == nil {
+		cfg.User = func(*http.Request) map[string]any { return nil }
+	}
+	if cfg.Protect == nil {
+		cfg.Protect = func(h http.Handler) http.Handler { return h }
+	}
+	rd, err := newRenderer(cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	p := pages{rd: rd, user: cfg.User, locales: cfg.Locales.withDefaults().Locales}
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	home, profile := p.page("home"), cfg.Protect(p.page("profile"))
+	for _, loc := range p.locales {
+		mux.Handle("GET /"+loc+"/{$}", home)
+		mux.Handle("GET /"+loc+"/profile", profile)
+	}
+	return mux, nil
+}
+
+// pages renders the localised pages.
+type pages struct {
+	rd      *renderer
+	user    func(*http.Request) map[string]any
+	locales []string // the first is the default
+}
+
+// page returns the handler of one page.
+func (p pages) page(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.rd.render(w, r, name, p.data(r))
+	})
+}
+
+// data builds the page data of a request.
+func (p pages) data(r *http.Request) pageData {
+	loc := LocaleFrom(r.Context())
+	if loc == "" {
+		loc = p.locales[0]
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/"+loc)
+	d := pageData{
+		Locale:     loc,
+		T:          messagesFor(loc),
+		User:       p.user(r),
+		HomeURL:    "/" + loc + "/",
+		ProfileURL: "/" + loc + "/profile",
+		LogoutURL:  "/auth/logout",
+	}
+	d.LoginURL = "/auth/login?" + url.Values{"returnTo": {d.ProfileURL}}.Encode()
+	for _, code := range p.locales {
+		d.Switcher = append(d.Switcher, localeLink{
+			Code:    code,
+			Name:    messagesFor(code).Language,
+			Href:    "/" + code + rest,
+			Current: code == loc,
+		})
+	}
+	return d
+}
