@@ -2,6 +2,7 @@ package oidctest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -161,6 +162,18 @@ func (s *Server) HTTPClient() *http.Client {
 		return nil
 	}
 	return s.srv.Client()
+}
+
+// Certificate returns the server's self-signed TLS certificate, for clients
+// outside Go that must be told to trust it. It is nil without [WithTLS] or
+// before Start.
+func (s *Server) Certificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv == nil || !s.cfg.tls {
+		return nil
+	}
+	return s.srv.Certificate()
 }
 
 // URL returns the absolute URL of an endpoint, for example

@@ -1,6 +1,8 @@
 package oidctest_test
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -84,6 +86,14 @@ func TestTLS(t *testing.T) {
 	if _, err := http.Get(srv.URL(oidctest.EndpointDiscovery)); err == nil {
 		t.Fatal("a client that does not trust the certificate connected")
 	}
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	plain := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := plain.Get(srv.URL(oidctest.EndpointDiscovery))
+	if err != nil {
+		t.Fatalf("a client trusting Certificate(): %v", err)
+	}
+	resp.Body.Close()
 	l := newRP(t, srv, confidentialClient()).login()
 	if l.idToken.Issuer != srv.Issuer() {
 		t.Fatalf("iss %q, want %q", l.idToken.Issuer, srv.Issuer())
