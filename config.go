@@ -1,0 +1,183 @@
+package authchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/session"
+)
+
+// Version is authchain's version, sent in the User-Agent of every request to the provider.
+const Version = "0.1.0"
+
+// ErrInvalidConfig is wrapped by every problem New finds in a Config.
+var ErrInvalidConfig = errors.New("authchain: invalid configuration")
+
+// Config configures a Client. Zero values mean the documented defaults.
+type Config struct {
+	// Domain is the provider: a bare host (tenant.us.auth0.com, whose issuer is
+	// https://tenant.us.auth0.com/) or a URL, which is the issuer verbatim and must equal the
+	// discovery document's issuer (https://idp.example.com/realms/x). http, localhost, IP
+	// literals and ports need AllowInsecureRequests. Required.
+	Domain string
+	// ClientID is the application's client id at the provider. Required.
+	ClientID string
+	// ClientSecret authenticates the application (client_secret_basic or _post, as the
+	// provider advertises). Required unless ClientAssertionSigningKey is set.
+	ClientSecret string
+	// ClientAssertionSigningKey is a PEM private key (PKCS#8, PKCS#1 or SEC1): the application
+	// then authenticates with private_key_jwt (RFC 7523) and ClientSecret is not used.
+	ClientAssertionSigningKey string
+	// ClientAssertionSigningAlg is the assertion's algorithm; default RS256 for RSA keys and
+	// the curve's algorithm for EC keys.
+	ClientAssertionSigningAlg string
+	// AppBaseURL is the application's origin, with a base path if it is mounted under one
+	// (https://app.example.com). Redirects and returnTo checks use it. Required.
+	AppBaseURL string
+	// Secret seals cookies: at least 32 bytes (openssl rand -hex 32). Required.
+	Secret string
+	// RetiredSecrets still open cookies sealed before a rotation of Secret.
+	RetiredSecrets []string
+	// AuthorizationParameters are sent with every login (scope, audience, connection, …);
+	// default scope "openid profile email offline_access". The login route's query overrides
+	// them.
+	AuthorizationParameters url.Values
+	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126).
+	PushedAuthorizationRequests bool
+	// SignInReturnToPath is where a login without a valid returnTo lands; default "/".
+	SignInReturnToPath string
+	// Routes are the paths of the routes; zero fields keep their defaults.
+	Routes Routes
+	// Session configures the session's lifetime and cookie.
+	Session SessionConfig
+	// SessionStore, when set, keeps sessions on the server; the cookie holds only an id.
+	SessionStore session.Store
+	// TransactionCookie configures the cookies of logins in progress.
+	TransactionCookie TransactionCookieConfig
+	// LogoutStrategy chooses the provider logout; default LogoutAuto.
+	LogoutStrategy LogoutStrategy
+	// BeforeSessionSaved, when set, sees every ID token claim of a login and decides what the
+	// session keeps; without it the session keeps the default claims (mw.DefaultUserClaims).
+	BeforeSessionSaved func(ctx context.Context, in BeforeSessionSavedInput) (*session.Session, error)
+	// OnCallback writes the response of the callback route; default: redirect to returnTo or
+	// an error page.
+	OnCallback func(w http.ResponseWriter, r *http.Request, res CallbackResult)
+	// NoContentProfileResponseWhenUnauthenticated makes the profile route answer a signed-out
+	// request 204 instead of 401.
+	NoContentProfileResponseWhenUnauthenticated bool
+	// DisableAccessTokenEndpoint turns the access-token route off.
+	DisableAccessTokenEndpoint bool
+	// HTTPClient makes the requests to the provider; default: a new client. It is wrapped,
+	// never modified: every request gets HTTPTimeout, a response-size bound and authchain's
+	// User-Agent.
+	HTTPClient *http.Client
+	// HTTPTimeout bounds every request to the provider; default 5 seconds.
+	HTTPTimeout time.Duration
+	// AllowInsecureRequests allows a provider over plain http, on localhost, on an IP address
+	// or a port: for local development and tests only.
+	AllowInsecureRequests bool
+	// TokenRefreshBuffer refreshes access tokens that long before they expire; default 0.
+	TokenRefreshBuffer time.Duration
+	// Logger receives what goes wrong at request time; default: discard. Nothing secret is
+	// ever logged.
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Routes are the paths of the routes the Client serves.
+type Routes struct {
+	Login, Logout, Callback, Profile, AccessToken, BackChannelLogout string
+}
+
+// DefaultRoutes returns the routes' default paths.
+func DefaultRoutes() Routes {
+	return Routes{
+		Login:             "/auth/login",
+		Logout:            "/auth/logout",
+		Callback:          "/auth/callback",
+		Profile:           "/auth/profile",
+		AccessToken:       "/auth/access-token",
+		BackChannelLogout: "/auth/backchannel-logout",
+	}
+}
+
+// SessionConfig configures sessions.
+type SessionConfig struct {
+	// AbsoluteDuration bounds a session from login; default 3 days.
+	AbsoluteDuration time.Duration
+	// InactivityDuration ends a rolling session after that long without requests; default 1 day.
+	InactivityDuration time.Duration
+	// DisableRolling makes sessions end at login + AbsoluteDuration, whatever happens.
+	DisableRolling bool
+	// RollingThreshold is how long after its last write a rolling session is written again;
+	// default 60 seconds.
+	RollingThreshold time.Duration
+	// Cookie configures the session cookie.
+	Cookie CookieConfig
+}
+
+// CookieConfig configures a cookie. Cookies are always HttpOnly.
+type CookieConfig struct {
+	// Name is the session cookie's name; default "__session".
+	Name string
+	// Domain is the Domain attribute; default: host-only.
+	Domain string
+	// Path is the Path attribute; default "/".
+	Path string
+	// SameSite is the SameSite attribute; default Lax.
+	SameSite http.SameSite
+	// Secure marks the cookie Secure. It is always on when AppBaseURL is https.
+	Secure bool
+	// Transient makes the cookie last until the browser closes (no Max-Age).
+	Transient bool
+}
+
+// TransactionCookieConfig configures the login transaction cookies.
+type TransactionCookieConfig struct {
+	// Prefix starts their names; default "__txn_".
+	Prefix string
+	// Domain is the Domain attribute; default: host-only.
+	Domain string
+	// Path is the Path attribute; default "/".
+	Path string
+	// SameSite is the SameSite attribute; default Lax. Strict would break the callback.
+	SameSite http.SameSite
+	// Secure marks the cookies Secure. It is always on when AppBaseURL is https.
+	Secure bool
+	// MaxAge is how long a login may take; default one hour.
+	MaxAge time.Duration
+}
+
+// LogoutStrategy chooses how the logout route logs out at the provider.
+type LogoutStrategy string
+
+// The logout strategies.
+const (
+	// LogoutAuto uses the provider's end_session_endpoint when discovery lists one, else
+	// Auth0's /v2/logout for an Auth0 domain, else logs out locally only.
+	LogoutAuto LogoutStrategy = "auto"
+	// LogoutOIDC always uses the end_session_endpoint (OpenID Connect RP-Initiated Logout 1.0).
+	LogoutOIDC LogoutStrategy = "oidc"
+	// LogoutV2 always uses Auth0's /v2/logout.
+	LogoutV2 LogoutStrategy = "v2"
+)
+
+// BeforeSessionSavedInput is what the BeforeSessionSaved hook gets.
+type BeforeSessionSavedInput = mw.BeforeSessionSavedInput
+
+// CallbackResult is the outcome of a login, handed to the OnCallback hook.
+type CallbackResult = mw.CallbackResult
+
+// CallbackError is a failed login, in CallbackResult.Err.
+type CallbackError = mw.CallbackError
+
+func configError(field, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrInvalidConfig, field, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,78 @@
+package authchain
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ConfigFromEnv reads a Config from the environment, with the original SDK's variable names:
+//
+//	AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, APP_BASE_URL
+//	AUTH0_SECRET                        comma-separated: the first seals, the rest are retired
+//	AUTH0_CLIENT_ASSERTION_SIGNING_KEY  PEM private key (private_key_jwt)
+//	AUTH0_CLIENT_ASSERTION_SIGNING_ALG
+//	AUTH0_COOKIE_DOMAIN, AUTH0_COOKIE_PATH, AUTH0_COOKIE_SECURE (true/false),
+//	AUTH0_COOKIE_SAME_SITE (lax/strict/none), AUTH0_COOKIE_TRANSIENT (true/false)
+//	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
+//
+// Missing required values are reported by New, with every other problem; ConfigFromEnv
+// reports only values it cannot parse. Set the rest (hooks, store, logger) on the Config it
+// returns.
+func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv) }
+
+// ConfigFromLookup is ConfigFromEnv with the environment read through lookup.
+func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
+	get := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
+	cfg := Config{
+		Domain:                    get("AUTH0_DOMAIN"),
+		ClientID:                  get("AUTH0_CLIENT_ID"),
+		ClientSecret:              get("AUTH0_CLIENT_SECRET"),
+		AppBaseURL:                get("APP_BASE_URL"),
+		ClientAssertionSigningKey: get("AUTH0_CLIENT_ASSERTION_SIGNING_KEY"),
+		ClientAssertionSigningAlg: get("AUTH0_CLIENT_ASSERTION_SIGNING_ALG"),
+	}
+	if secrets := splitList(get("AUTH0_SECRET")); len(secrets) > 0 {
+		cfg.Secret, cfg.RetiredSecrets = secrets[0], secrets[1:]
+	}
+	c := &cfg.Session.Cookie
+	c.Domain, c.Path = get("AUTH0_COOKIE_DOMAIN"), get("AUTH0_COOKIE_PATH")
+	cfg.TransactionCookie.Domain, cfg.TransactionCookie.Path = c.Domain, c.Path
+	var errs []error
+	parseBool := func(name string, dst *bool) {
+		if v := get(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, configError(name, "%q is not true or false", v))
+			}
+			*dst = b
+		}
+	}
+	parseBool("AUTH0_COOKIE_SECURE", &c.Secure)
+	parseBool("AUTH0_COOKIE_TRANSIENT", &c.Transient)
+	parseBool("AUTH0_ALLOW_INSECURE_REQUESTS", &cfg.AllowInsecureRequests)
+	cfg.TransactionCookie.Secure = c.Secure
+	if v := get("AUTH0_COOKIE_SAME_SITE"); v != "" {
+		ss, ok := map[string]http.SameSite{"lax": http.SameSiteLaxMode, "strict": http.SameSiteStrictMode, "none": http.SameSiteNoneMode}[strings.ToLower(v)]
+		if !ok {
+			errs = append(errs, configError("AUTH0_COOKIE_SAME_SITE", "%q is not lax, strict or none", v))
+		}
+		c.SameSite = ss
+	}
+	return cfg, errors.Join(errs...)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,275 @@
+package mw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/authchain/authchain/session"
+	"github.com/authchain/authchain/token"
+)
+
+// DefaultUserClaims are the ID token claims a session keeps when no BeforeSessionSaved hook
+// decides.
+var DefaultUserClaims = []string{
+	"sub", "name", "nickname", "given_name", "family_name", "picture", "email", "email_verified", "org_id",
+}
+
+// BeforeSessionSavedInput is what the BeforeSessionSaved hook gets.
+type BeforeSessionSavedInput struct {
+	// Session is the new session; its User holds every claim of the ID token.
+	Session *session.Session
+	// IDToken is the raw ID token.
+	IDToken string
+}
+
+// BeforeSessionSavedFunc may change a new session before it is saved (keep fewer claims, add
+// custom data), or refuse the login with an error.
+type BeforeSessionSavedFunc func(ctx context.Context, in BeforeSessionSavedInput) (*session.Session, error)
+
+// CallbackResult is the outcome of a login, handed to the OnCallback hook.
+type CallbackResult struct {
+	// Err is nil on success; otherwise a *CallbackError.
+	Err error
+	// Session is the saved session on success.
+	Session *session.Session
+	// ReturnTo is the path the login asked to land on (already checked to be the
+	// application's own).
+	ReturnTo string
+}
+
+// OnCallbackFunc writes the response of the callback route. The session's cookies are already
+// in w's headers on success.
+type OnCallbackFunc func(w http.ResponseWriter, r *http.Request, res CallbackResult)
+
+// CallbackError is a failed login.
+type CallbackError struct {
+	// Code says what failed: missing_state, invalid_state, authorization_error (the provider
+	// answered with an error, or a wrong iss), authorization_code_grant_error (the code
+	// exchange was refused or its ID token is invalid), provider_unavailable, or
+	// session_error.
+	Code string
+	// Status is the HTTP status the default response uses.
+	Status int
+	// Err is the cause; an *OAuthError when the provider answered with one.
+	Err error
+}
+
+func (e *CallbackError) Error() string { return fmt.Sprintf("callback: %s: %v", e.Code, e.Err) }
+
+// Unwrap returns the cause.
+func (e *CallbackError) Unwrap() error { return e.Err }
+
+// CallbackOptions configures Callback.
+type CallbackOptions struct {
+	// Provider is the OpenID Provider. Required.
+	Provider Provider
+	// Transactions holds the logins in progress. Required.
+	Transactions *TransactionStore
+	// Sessions writes the new session. Required.
+	Sessions session.Manager
+	// BeforeSessionSaved, when set, sees every ID token claim and decides what the session
+	// keeps; without it the session keeps DefaultUserClaims.
+	BeforeSessionSaved BeforeSessionSavedFunc
+	// OnCallback writes the response; default: redirect to ReturnTo, or an error page.
+	OnCallback OnCallbackFunc
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Logger receives failures; default: discard.
+	Logger *slog.Logger
+}
+
+// Callback is the callback route (GET /auth/callback): it finds the login's transaction by
+// state, checks the response's iss, exchanges the code with the PKCE verifier, verifies the ID
+// token, builds and saves the session (with a fresh id for a stored session), deletes this
+// login's transaction cookie, and hands over to OnCallback.
+type Callback struct {
+	opts CallbackOptions
+}
+
+// NewCallback returns the callback route. It panics when a required option is missing.
+func NewCallback(opts CallbackOptions) *Callback {
+	if opts.Provider == nil || opts.Transactions == nil || opts.Sessions == nil {
+		panic("mw: NewCallback needs Provider, Transactions and Sessions")
+	}
+	if opts.OnCallback == nil {
+		opts.OnCallback = DefaultOnCallback
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Callback{opts: opts}
+}
+
+// ServeHTTP answers GET /auth/callback?code=…&state=….
+func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !allowMethods(w, r, http.MethodGet) {
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		c.fail(w, r, &CallbackError{Code: "missing_state", Status: http.StatusBadRequest, Err: errors.New("the state parameter is missing")}, "")
+		return
+	}
+	txn, ok := c.opts.Transactions.Load(r, state)
+	if !ok {
+		c.fail(w, r, &CallbackError{Code: "invalid_state", Status: http.StatusBadRequest, Err: errors.New("the state parameter is invalid or the login expired")}, "")
+		return
+	}
+	c.opts.Transactions.Delete(w.Header(), state)
+	s, err := c.complete(r, txn)
+	if err == nil {
+		err = c.save(w, r, s)
+	}
+	if err != nil {
+		c.fail(w, r, err, txn.ReturnTo)
+		return
+	}
+	c.opts.OnCallback(w, r, CallbackResult{Session: s, ReturnTo: txn.ReturnTo})
+}
+
+// save writes the new session in place of whatever session the request carried; a stored
+// session gets a fresh id, which stops session fixation.
+func (c *Callback) save(w http.ResponseWriter, r *http.Request, s *session.Session) *CallbackError {
+	l, err := c.opts.Sessions.Load(r.Context(), r)
+	if err != nil {
+		c.opts.Logger.WarnContext(r.Context(), "authchain: reading the previous session failed", "error", err)
+		l = nil
+	}
+	if err := c.opts.Sessions.Save(r.Context(), w.Header(), l, s, session.SaveOptions{NewSession: true}); err != nil {
+		return &CallbackError{Code: "session_error", Status: http.StatusInternalServerError, Err: err}
+	}
+	return nil
+}
+
+// complete runs the login from the provider's response to the saved session.
+func (c *Callback) complete(r *http.Request, txn *Transaction) (*session.Session, *CallbackError) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	if err := c.opts.Provider.CheckIssuer(ctx, q); err != nil {
+		return nil, providerError("authorization_error", http.StatusBadRequest, err)
+	}
+	if code := q.Get("error"); code != "" {
+		return nil, &CallbackError{Code: "authorization_error", Status: http.StatusBadRequest,
+			Err: &OAuthError{Code: code, Description: q.Get("error_description")}}
+	}
+	code := q.Get("code")
+	if code == "" {
+		return nil, &CallbackError{Code: "authorization_error", Status: http.StatusBadRequest, Err: errors.New("the code parameter is missing")}
+	}
+	maxAge := time.Duration(-1)
+	if txn.MaxAge >= 0 {
+		maxAge = time.Duration(txn.MaxAge) * time.Second
+	}
+	tokens, err := c.opts.Provider.Exchange(ctx, code, txn.CodeVerifier, IDTokenCheck{Nonce: txn.Nonce, MaxAge: maxAge})
+	if err != nil {
+		return nil, providerError("authorization_code_grant_error", http.StatusBadRequest, err)
+	}
+	s, err := c.newSession(ctx, tokens, txn)
+	if err != nil {
+		return nil, &CallbackError{Code: "session_error", Status: http.StatusInternalServerError, Err: err}
+	}
+	return s, nil
+}
+
+// providerError classifies a provider failure: unavailable is 502, the rest use status.
+func providerError(code string, status int, err error) *CallbackError {
+	if errors.Is(err, ErrProviderUnavailable) {
+		return &CallbackError{Code: "provider_unavailable", Status: http.StatusBadGateway, Err: err}
+	}
+	if errors.Is(err, ErrInvalidIDToken) {
+		return &CallbackError{Code: code, Status: http.StatusBadGateway, Err: err}
+	}
+	return &CallbackError{Code: code, Status: status, Err: err}
+}
+
+// newSession builds, filters and saves the session of a completed login.
+func (c *Callback) newSession(ctx context.Context, tokens *Tokens, txn *Transaction) (*session.Session, error) {
+	now := c.opts.Now()
+	sid, _ := tokens.Claims["sid"].(string)
+	scope := tokens.Scope
+	if scope == "" {
+		scope = txn.Scope
+	}
+	s := &session.Session{
+		User: session.NewUser(tokens.Claims),
+		TokenSet: token.Set{
+			AccessToken: tokens.AccessToken, IDToken: tokens.IDToken, RefreshToken: tokens.RefreshToken,
+			ExpiresAt: tokens.ExpiresAt, Scope: scope, RequestedScope: txn.Scope, Audience: txn.Audience,
+			TokenType: tokens.TokenType,
+		},
+		Internal: session.Internal{SID: sid, CreatedAt: now.Truncate(time.Second)},
+	}
+	if c.opts.BeforeSessionSaved == nil {
+		s.User = session.NewUser(FilterClaims(tokens.Claims, DefaultUserClaims))
+		return s, nil
+	}
+	internal := s.Internal
+	out, err := c.opts.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: s, IDToken: tokens.IDToken})
+	if err != nil {
+		return nil, fmt.Errorf("BeforeSessionSaved: %w", err)
+	}
+	if out == nil {
+		return nil, errors.New("BeforeSessionSaved returned no session")
+	}
+	out.Internal = internal
+	return out, nil
+}
+
+// FilterClaims returns the claims named in keep.
+func FilterClaims(claims map[string]any, keep []string) map[string]any {
+	out := make(map[string]any, len(keep))
+	for _, k := range keep {
+		if v, ok := claims[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// fail hands a failed login to OnCallback.
+func (c *Callback) fail(w http.ResponseWriter, r *http.Request, err *CallbackError, returnTo string) {
+	c.opts.Logger.WarnContext(r.Context(), "authchain: login failed", "code", err.Code, "error", err.Err)
+	c.opts.OnCallback(w, r, CallbackResult{Err: err, ReturnTo: returnTo})
+}
+
+// DefaultOnCallback redirects to the login's returnTo, or shows an error page whose status
+// is the error's (400 for a bad request, 502 when the provider failed).
+func DefaultOnCallback(w http.ResponseWriter, r *http.Request, res CallbackResult) {
+	if res.Err == nil {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, res.ReturnTo, http.StatusFound)
+		return
+	}
+	status, code, message := http.StatusInternalServerError, "server_error", "The login failed."
+	var ce *CallbackError
+	if errors.As(res.Err, &ce) {
+		status, code = ce.Status, ce.Code
+		message = callbackMessages[ce.Code]
+		var oe *OAuthError
+		if errors.As(ce.Err, &oe) && ce.Code == "authorization_error" {
+			message = "The identity provider refused the login: " + oe.Code
+			if oe.Description != "" {
+				message += " (" + oe.Description + ")"
+			}
+		}
+	}
+	writeErrorPage(w, status, code, message)
+}
+
+var callbackMessages = map[string]string{
+	"missing_state":                  "The login response has no state. Please log in again.",
+	"invalid_state":                  "The login expired or was started in another browser. Please log in again.",
+	"authorization_error":            "The login response is not valid. Please log in again.",
+	"authorization_code_grant_error": "The login could not be completed with the identity provider. Please log in again.",
+	"provider_unavailable":           "The identity provider could not be reached. Please try again.",
+	"session_error":                  "The session could not be created.",
+}

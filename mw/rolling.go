@@ -1,0 +1,55 @@
+package mw
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/authchain/authchain/session"
+)
+
+// RollingSessionOptions configures RollingSession.
+type RollingSessionOptions struct {
+	// Manager reads and writes sessions. Required.
+	Manager session.Manager
+	// Logger receives store failures; default: discard.
+	Logger *slog.Logger
+}
+
+// RollingSession reads the request's session and puts it in the request's context (see
+// StateFrom), where every later handler reads and changes it. It writes the session back once,
+// when the response starts (the first WriteHeader, Write or Flush, or when the handler returns
+// without writing): when a handler changed it, when it is a rolling session due for a new
+// expiry, or to clear cookies that do not make a session. A response that sets session
+// cookies is marked Cache-Control: no-store.
+//
+// A request without session cookies passes through untouched, with nothing added to its
+// context. A store failure is logged and the request continues signed out, its cookies kept.
+// RollingSession panics when opts.Manager is nil.
+func RollingSession(opts RollingSessionOptions) func(http.Handler) http.Handler {
+	if opts.Manager == nil {
+		panic("mw: RollingSession needs a session.Manager")
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			l, err := opts.Manager.Load(r.Context(), r)
+			if err != nil {
+				logger.WarnContext(r.Context(), "authchain: reading the session failed; continuing signed out", "error", err)
+				next.ServeHTTP(w, r)
+				return
+			}
+			if l.Session == nil && !l.Carried() {
+				next.ServeHTTP(w, r)
+				return
+			}
+			st := NewState(opts.Manager, l, logger)
+			r = r.WithContext(WithState(r.Context(), st))
+			cw := &commitWriter{ResponseWriter: w, st: st, ctx: r.Context()}
+			next.ServeHTTP(cw, r)
+			cw.commitOnce()
+		})
+	}
+}
