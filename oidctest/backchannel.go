@@ -64,10 +64,14 @@ type LogoutTokenOptions struct {
 
 // LogoutToken mints a logout token (OpenID Connect Back-Channel Logout 1.0
 // §2.4): typ logout+jwt, iss, aud, iat, exp, jti, the back-channel logout
-// event, and sid and/or sub, signed by the current key, with the given defects.
+// event, and sid and/or sub, signed by the current key, with the given
+// defects. It returns [ErrNotStarted] before [Server.Start].
 func (s *Server) LogoutToken(o LogoutTokenOptions) (string, error) {
 	if o.ClientID == "" {
 		return "", errors.New("oidctest: logout token needs a ClientID")
+	}
+	if s.Issuer() == "" {
+		return "", ErrNotStarted
 	}
 	if o.SessionID == "" && o.Subject == "" && !hasDefect(o.Defects, LogoutWithoutSubOrSid) {
 		return "", errors.New("oidctest: logout token needs a SessionID or a Subject")

@@ -11,8 +11,10 @@ import (
 type Request struct {
 	// Endpoint is the endpoint addressed, or "" for an unknown path.
 	Endpoint Endpoint
-	Method   string
-	Path     string
+	// Method is the HTTP method.
+	Method string
+	// Path is the URL path.
+	Path string
 	// Form holds the query and form-encoded body parameters (grant_type,
 	// client_id, refresh_token, …).
 	Form url.Values

@@ -187,6 +187,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	e := endpointForPath(r.URL.Path)
 	_ = r.ParseForm()
 	s.record(e, r)
+	if cors(w, r, e) {
+		return
+	}
 	if f, ok := s.takeFault(e); ok && s.applyFault(w, r, e, f) {
 		return
 	}

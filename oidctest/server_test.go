@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -180,5 +181,44 @@ func TestSessionCookieIsPerServer(t *testing.T) {
 	}
 	if sub := rb.login().idToken.Subject; sub != oidctest.DefaultUser().Subject {
 		t.Fatalf("b logged in %q through a's session, want the default user", sub)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	t.Parallel()
+	srv := oidctest.NewServer(t)
+	req, _ := http.NewRequest(http.MethodOptions, srv.URL(oidctest.EndpointToken), nil)
+	req.Header.Set("Origin", "http://127.0.0.1:5173")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "content-type")
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "http://127.0.0.1:5173" ||
+		!strings.Contains(resp.Header.Get("Access-Control-Allow-Methods"), "POST") {
+		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	req, _ = http.NewRequest(http.MethodGet, srv.URL(oidctest.EndpointAuthorize), nil)
+	req.Header.Set("Origin", "http://127.0.0.1:5173")
+	resp, err = srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("the authorize endpoint allows cross-origin reads")
+	}
+}
+
+func TestLogoutTokenBeforeStart(t *testing.T) {
+	t.Parallel()
+	srv, err := oidctest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.LogoutToken(oidctest.LogoutTokenOptions{ClientID: "app", Subject: "u"}); !errors.Is(err, oidctest.ErrNotStarted) {
+		t.Fatalf("err %v, want ErrNotStarted", err)
 	}
 }

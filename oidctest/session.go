@@ -101,14 +101,17 @@ func (s *Server) joinSession(ss *session, clientID string) {
 	}
 }
 
-// endSession forgets the session and returns it, or nil when it was not live.
+// endSession forgets the session and returns a copy of it, or nil when it
+// was not live.
 func (s *Server) endSession(sid string) *session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.sessions[sid]
-	delete(s.sessions, sid)
-	if ss != nil {
-		ss.clients = slices.Clone(ss.clients)
+	if ss == nil {
+		return nil
 	}
-	return ss
+	delete(s.sessions, sid)
+	ended := *ss
+	ended.clients = slices.Clone(ss.clients)
+	return &ended
 }
