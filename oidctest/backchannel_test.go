@@ -189,3 +189,21 @@ func TestLogoutTokenDefects(t *testing.T) {
 		t.Error("a logout token without ClientID")
 	}
 }
+
+func TestEndSessionFromTheTest(t *testing.T) {
+	t.Parallel()
+	srv, r, rc, l := backChannelSetup(t)
+	sid := srv.SessionIDs(l.idToken.Subject)[0]
+	if !srv.EndSession(t.Context(), sid) {
+		t.Fatal("EndSession: session not live")
+	}
+	if srv.EndSession(t.Context(), sid) {
+		t.Error("EndSession twice reported a live session")
+	}
+	if toks, _ := rc.received(); len(toks) != 1 || toks[0].SessionID != sid {
+		t.Fatalf("received %+v", toks)
+	}
+	if r.loggedIn() {
+		t.Error("the browser is still logged in at the provider")
+	}
+}

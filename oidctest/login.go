@@ -29,7 +29,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, req *authR
 // login starts a new provider session for u, replacing the browser's session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, req *authRequest, u User) {
 	if old := s.sessionFromCookie(r); old != nil {
-		s.endSession(old.id)
+		s.dropSession(old.id)
 	}
 	ss := s.newSession(u)
 	s.setSessionCookie(w, ss)

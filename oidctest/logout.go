@@ -115,7 +115,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, sid string) {
 		sid = ss.id + " " + sid
 	}
 	for _, id := range strings.Fields(sid) {
-		if ss := s.endSession(id); ss != nil {
+		if ss := s.dropSession(id); ss != nil {
 			ended = append(ended, ss)
 		}
 	}
@@ -123,8 +123,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, sid string) {
 	if s.cfg.noAutoLogout {
 		return
 	}
+	ctx := context.WithoutCancel(r.Context()) // the browser leaving must not stop the notifications
 	for _, ss := range ended {
-		s.notifyClients(r.Context(), ss)
+		s.notifyClients(ctx, ss)
 	}
 }
 
@@ -132,7 +133,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, sid string) {
 // that has a back-channel logout URI. Failures are ignored: the logout
 // itself succeeded (Back-Channel Logout 1.0 §2.8).
 func (s *Server) notifyClients(ctx context.Context, ss *session) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for _, id := range ss.clients {
 		if c, ok := s.client(id); ok && c.BackChannelLogoutURI != "" {

@@ -1,6 +1,7 @@
 package oidctest
 
 import (
+	"context"
 	"crypto/rand"
 	"net/http"
 	"slices"
@@ -101,9 +102,9 @@ func (s *Server) joinSession(ss *session, clientID string) {
 	}
 }
 
-// endSession forgets the session and returns a copy of it, or nil when it
+// dropSession forgets the session and returns a copy of it, or nil when it
 // was not live.
-func (s *Server) endSession(sid string) *session {
+func (s *Server) dropSession(sid string) *session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.sessions[sid]
@@ -114,4 +115,19 @@ func (s *Server) endSession(sid string) *session {
 	ended := *ss
 	ended.clients = slices.Clone(ss.clients)
 	return &ended
+}
+
+// EndSession ends the provider session sid, as a logout at the provider
+// would: the browser must log in again, and every client of the session that
+// has a BackChannelLogoutURI is sent a logout token (unless
+// [WithoutBackChannelOnLogout]). It reports whether the session was live.
+func (s *Server) EndSession(ctx context.Context, sid string) bool {
+	ss := s.dropSession(sid)
+	if ss == nil {
+		return false
+	}
+	if !s.cfg.noAutoLogout {
+		s.notifyClients(ctx, ss)
+	}
+	return true
 }
