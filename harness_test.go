@@ -175,3 +175,5 @@ func (a *testApp) sessionCookies(b *browser) []string {
 	}
 	return names
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -45,7 +45,7 @@ func (o CookieOptions) WithDefaults() CookieOptions {
 // SetCookie appends a Set-Cookie header for name=value to h, expiring at expires (unless the
 // options are transient). value must be a valid cookie value (the codec's output is).
 func (o CookieOptions) SetCookie(h http.Header, name, value string, expires, now time.Time) {
-	maxAge := int64(expires.Sub(now) / time.Second)
+	maxAge := int64(expires.Sub(now.Truncate(time.Second)) / time.Second)
 	if maxAge < 1 {
 		maxAge = 1
 	}

@@ -1,9 +1,9 @@
 package session
 
 import (
+	"github.com/authchain/authchain/internal/benchdata"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,37 +36,15 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// fakeJWT returns a string shaped like a compact JWS of about n bytes.
-func fakeJWT(n int, seed string) string {
-	part := strings.Repeat(seed, n/len(seed)+1)
-	third := n / 3
-	return part[:third] + "." + part[:third] + "." + part[:n-2*third-2]
-}
-
-// realisticSession is a session of about 2,600 bytes of JSON: an RS256 ID token of about 1 KB,
-// an access-token JWT of about 800 bytes, a refresh token and the default user claims.
+// realisticSession is the realistic session of internal/benchdata, its user's claims decoded
+// (as after a login).
 func realisticSession(now time.Time) *Session {
-	return &Session{
-		User: NewUser(map[string]any{
-			"sub":            "auth0|64f1c2a9e4b0d1a2b3c4d5e6",
-			"name":           "Jane Doe",
-			"nickname":       "jane.doe",
-			"given_name":     "Jane",
-			"family_name":    "Doe",
-			"picture":        "https://s.gravatar.com/avatar/0123456789abcdef0123456789abcdef?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fjd.png",
-			"email":          "jane.doe@example.com",
-			"email_verified": true,
-		}),
-		TokenSet: token.Set{
-			AccessToken:  fakeJWT(800, "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9"),
-			IDToken:      fakeJWT(1010, "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Ik"),
-			RefreshToken: "v1.MRrT8dQ3kPq9ZyXw2LmN0bVc6aHs4uEi7oJt1rGf5yKp-vD9sWq3xZa8nB2mC4lE6jH0gF7dT1",
-			ExpiresAt:    now.Add(time.Hour).Truncate(time.Second),
-			Scope:        "openid profile email offline_access",
-			Audience:     "https://api.example.com/",
-		},
-		Internal: Internal{SID: "d1f0e2c3-4b5a-6978-8a9b-0c1d2e3f4a5b", CreatedAt: now.Truncate(time.Second)},
+	s := new(Session)
+	if err := s.UnmarshalJSON(benchdata.SessionJSON(now.Truncate(time.Second))); err != nil {
+		panic(err)
 	}
+	s.User = NewUser(benchdata.UserClaims())
+	return s
 }
 
 // smallSession fits in one cookie.
