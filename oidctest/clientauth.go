@@ -59,6 +59,9 @@ func (s *Server) authenticateBasic(id, secret, formID string) (Client, *oauthErr
 	if formID != "" && formID != id {
 		return Client{}, errInvalidRequest("client_id differs from the Basic credentials")
 	}
+	if c, ok := s.client(id); ok && c.Public && secret == "" {
+		return c, nil // a public client's id in Basic with an empty password is method none
+	}
 	return s.authenticateSecret(id, secret, true)
 }
 

@@ -156,8 +156,14 @@ func TestPublicClient(t *testing.T) {
 	c := oidctest.Client{ID: "spa", Public: true, RedirectURIs: []string{testRedirectURI}}
 	srv := oidctest.NewServer(t, oidctest.WithClient(c))
 	r := newRP(t, srv, c, "openid", "offline_access")
+	r.login() // Basic with the client_id and an empty password
+	for _, req := range srv.Requests() {
+		if req.Endpoint == oidctest.EndpointToken && req.Header.Get("Authorization") == "" {
+			t.Fatal("x/oauth2 sent no Basic credentials")
+		}
+	}
 	r.conf.Endpoint.AuthStyle = oauth2.AuthStyleInParams
-	l := r.login()
+	l := r.login() // client_id in the form
 	if l.token.RefreshToken == "" {
 		t.Fatal("no refresh token")
 	}
