@@ -86,3 +86,17 @@ func BenchmarkMiddlewareSignedOut(b *testing.B) {
 	r.Header.Set("Cookie", "NEXT_LOCALE=en; _ga=GA1.1.1234567890.1700000000; theme=dark")
 	runMiddleware(b, h, r, false)
 }
+
+// BenchmarkAccessTokenValid: AccessToken through the middleware with a token that has not
+// expired (compare with BenchmarkMiddlewareSignedIn).
+func BenchmarkAccessTokenValid(b *testing.B) {
+	now := time.Unix(1_800_000_000, 0)
+	c := benchClient(b, now)
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := c.AccessToken(w, r); err != nil {
+			b.Fatal(err)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	runMiddleware(b, h, signedInRequest(b, now.Add(-10*time.Second), now), false)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/authchain/authchain/internal/outbound"
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
+	"github.com/authchain/authchain/token"
 )
 
 // ErrNoSession is returned when a signed-out request's session is updated.
@@ -22,13 +23,14 @@ var ErrHeadersWritten = mw.ErrHeadersWritten
 // Client wires authchain's pieces for one application: its routes, its rolling session
 // middleware and the session accessors. Build it with New; it is safe for concurrent use.
 type Client struct {
-	cfg      *resolved
-	logger   *slog.Logger
-	sessions session.Manager
-	provider *provider
-	login    *mw.Login
-	routes   map[string]http.Handler
-	rolling  func(http.Handler) http.Handler
+	cfg       *resolved
+	logger    *slog.Logger
+	sessions  session.Manager
+	provider  *provider
+	refresher *refresher
+	login     *mw.Login
+	routes    map[string]http.Handler
+	rolling   func(http.Handler) http.Handler
 }
 
 // New checks cfg (returning one error that lists every problem, each wrapping
@@ -49,6 +51,7 @@ func New(cfg Config) (*Client, error) {
 	if c.provider, err = newProvider(r); err != nil {
 		return nil, err
 	}
+	c.refresher = newRefresher(c.provider, r.Now)
 	txnCodec, err := session.NewCodec(session.PurposeTransaction, r.Secret, r.RetiredSecrets...)
 	if err != nil {
 		return nil, err
@@ -113,6 +116,14 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 	})
 	c.routes = map[string]http.Handler{
 		r.routes.Login: c.login, r.routes.Callback: callback, r.routes.Logout: logout, r.routes.Profile: profile,
+	}
+	if !r.DisableAccessTokenEndpoint {
+		c.routes[r.routes.AccessToken] = mw.AccessTokenRoute(mw.AccessTokenRouteOptions{
+			AccessToken: func(w http.ResponseWriter, req *http.Request, audience, scope string) (*token.AccessToken, error) {
+				return c.AccessToken(w, req, WithAudience(audience), WithScope(scope))
+			},
+			Now: r.Now, Logger: c.logger,
+		})
 	}
 }
 

@@ -102,7 +102,11 @@ func (p *provider) checkClaims(idt *oidc.IDToken, claims map[string]any, check m
 	if idt.Subject == "" {
 		return errors.New("no sub claim")
 	}
-	if idt.Nonce != check.Nonce {
+	if check.Refresh {
+		if check.Subject != "" && idt.Subject != check.Subject {
+			return errors.New("the refreshed ID token names another subject")
+		}
+	} else if idt.Nonce != check.Nonce {
 		return errors.New("the nonce does not match the login's")
 	}
 	azp, hasAzp := claims["azp"].(string)

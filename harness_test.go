@@ -127,6 +127,18 @@ func (b *browser) get(rawURL string, header ...string) (*http.Response, string) 
 	return resp, string(body)
 }
 
+// post sends an empty POST to url.
+func (b *browser) post(rawURL string) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.Post(rawURL, "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		b.t.Fatalf("POST %s: %v", rawURL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
 // login logs in through the real flow and returns the final response and body.
 func (a *testApp) login(b *browser, returnTo string) (*http.Response, string) {
 	a.t.Helper()

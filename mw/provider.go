@@ -39,6 +39,11 @@ type IDTokenCheck struct {
 	Nonce string
 	// MaxAge is the max_age the login asked for; negative when none.
 	MaxAge time.Duration
+	// Refresh marks the ID token of a refresh (OpenID Connect Core §12.2): no nonce is
+	// expected, and its subject must be Subject.
+	Refresh bool
+	// Subject is the subject a refreshed ID token must name.
+	Subject string
 }
 
 // Tokens is a verified token response.

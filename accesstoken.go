@@ -1,0 +1,313 @@
+package authchain
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/session"
+	"github.com/authchain/authchain/token"
+)
+
+// AccessTokenOption tunes one AccessToken call.
+type AccessTokenOption interface{ apply(*accessTokenRequest) }
+
+type accessTokenRequest struct {
+	audience, scope string
+	refresh         bool
+}
+
+type accessTokenOption func(*accessTokenRequest)
+
+func (o accessTokenOption) apply(q *accessTokenRequest) { o(q) }
+
+// WithAudience asks for a token for another API than the session's default: the provider
+// issues it from the refresh token (Auth0's multi-resource refresh tokens) and the session
+// keeps it until it expires.
+func WithAudience(audience string) AccessTokenOption {
+	return accessTokenOption(func(q *accessTokenRequest) { q.audience = audience })
+}
+
+// WithScope asks for a token with this scope (space-separated).
+func WithScope(scope string) AccessTokenOption {
+	return accessTokenOption(func(q *accessTokenRequest) { q.scope = scope })
+}
+
+// WithRefresh refreshes the token even when it has not expired.
+func WithRefresh() AccessTokenOption {
+	return accessTokenOption(func(q *accessTokenRequest) { q.refresh = true })
+}
+
+// AccessToken returns an access token of the signed-in user, refreshed with the refresh token
+// when it has expired (or expires within Config.TokenRefreshBuffer). Requests of one session
+// that need the same refresh at the same moment share one call to the provider, and a request
+// that still carries a just-rotated refresh token gets the new tokens. A rotated refresh token
+// and new user claims are saved in the session: inside Client.Middleware when the response
+// starts (call AccessToken before writing), elsewhere at once into w's headers.
+//
+// Errors are *token.Error with Code missing_session, missing_refresh_token,
+// failed_to_refresh_token (the session is kept; the cause holds the provider's
+// *mw.OAuthError when it sent one) or session_expired.
+func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) (*token.AccessToken, error) {
+	var q accessTokenRequest
+	for _, o := range opts {
+		o.apply(&q)
+	}
+	ctx := r.Context()
+	st := mw.StateFrom(ctx)
+	var l *session.Loaded
+	var s *session.Session
+	if st != nil {
+		s = st.Session()
+	} else {
+		var err error
+		if l, err = c.sessions.Load(ctx, r); err != nil {
+			return nil, err
+		}
+		s = l.Session
+	}
+	if s == nil {
+		return nil, &token.Error{Code: token.CodeMissingSession, Message: "the user does not have an active session"}
+	}
+	at, updated, err := c.obtain(ctx, r, s, q)
+	if err != nil {
+		return nil, err
+	}
+	if updated != nil {
+		if err := c.persist(w, r, st, l, updated); err != nil {
+			return nil, err
+		}
+	}
+	return at, nil
+}
+
+// obtain returns the token q asks for from s, refreshing when needed; updated is the session
+// to save, nil when nothing changed.
+func (c *Client) obtain(ctx context.Context, r *http.Request, s *session.Session, q accessTokenRequest) (*token.AccessToken, *session.Session, error) {
+	if at := c.stored(s, q); at != nil {
+		return at, nil, nil
+	}
+	if c.cfg.SessionStore != nil {
+		// Another instance may have refreshed this session already: use its tokens rather than
+		// spend a refresh token it rotated out.
+		latest, err := c.latest(ctx, r, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if latest != s {
+			if at := c.stored(latest, q); at != nil {
+				return at, latest, nil
+			}
+			s = latest
+		}
+	}
+	at, updated, err := c.refresh(ctx, s, q)
+	if err != nil && isInvalidGrant(err) && c.cfg.SessionStore != nil {
+		// The refresh token was rotated by another instance between the read and the refresh.
+		latest, lerr := c.latest(ctx, r, s)
+		if lerr != nil {
+			return nil, nil, lerr
+		}
+		if latest != s {
+			return c.refresh(ctx, latest, q)
+		}
+	}
+	return at, updated, err
+}
+
+// stored returns the session's token for q when it is valid beyond the refresh buffer and no
+// refresh is asked for.
+func (c *Client) stored(s *session.Session, q accessTokenRequest) *token.AccessToken {
+	audience, isDefault := targetAudience(s, q)
+	current := findToken(s, audience, q.scope, isDefault)
+	if current == nil || current.Token == "" || q.refresh {
+		return nil
+	}
+	if !c.cfg.Now().Add(c.cfg.TokenRefreshBuffer).Before(current.ExpiresAt) {
+		return nil
+	}
+	return current
+}
+
+// latest reads the stored session again; it returns s itself when the store holds the same
+// refresh token.
+func (c *Client) latest(ctx context.Context, r *http.Request, s *session.Session) (*session.Session, error) {
+	fresh, err := c.sessions.Load(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if fresh.Session == nil {
+		return nil, &token.Error{Code: token.CodeSessionExpired, Message: "the session ended while the token was refreshed"}
+	}
+	if fresh.Session.TokenSet.RefreshToken == s.TokenSet.RefreshToken {
+		return s, nil
+	}
+	return fresh.Session, nil
+}
+
+// refresh refreshes the token q asks for with s's refresh token.
+func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenRequest) (*token.AccessToken, *session.Session, error) {
+	audience, isDefault := targetAudience(s, q)
+	rt := s.TokenSet.RefreshToken
+	if rt == "" {
+		return nil, nil, &token.Error{Code: token.CodeMissingRefreshToken,
+			Message: "the access token is missing or expired and the session has no refresh token"}
+	}
+	req := refreshRequest{refreshToken: rt, scope: q.scope, subject: s.User.Subject()}
+	if !isDefault || q.audience != "" {
+		req.audience = audience
+	}
+	tokens, err := c.refresher.refresh(ctx, req)
+	if err != nil {
+		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken,
+			Message: "the access token has expired and refreshing it failed", Err: err}
+	}
+	updated, err := c.applyRefresh(ctx, s, tokens, audience, q.scope, isDefault)
+	if err != nil {
+		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken, Message: "the refreshed session was refused", Err: err}
+	}
+	return &token.AccessToken{Token: tokens.AccessToken, ExpiresAt: tokens.ExpiresAt, Scope: grantedScope(tokens.Scope, q.scope, s),
+		TokenType: tokens.TokenType, Audience: audience}, updated, nil
+}
+
+// isInvalidGrant reports the provider refusing a refresh token (RFC 6749 §5.2).
+func isInvalidGrant(err error) bool {
+	var oe *mw.OAuthError
+	return errors.As(err, &oe) && oe.Code == "invalid_grant"
+}
+
+// targetAudience returns the audience q asks for and whether it is the session's default
+// token set.
+func targetAudience(s *session.Session, q accessTokenRequest) (string, bool) {
+	audience := q.audience
+	if audience == "" {
+		audience = s.TokenSet.Audience
+	}
+	requested := s.TokenSet.RequestedScope
+	if requested == "" {
+		requested = s.TokenSet.Scope
+	}
+	return audience, audience == s.TokenSet.Audience && scopeCovers(requested, q.scope)
+}
+
+// findToken returns the session's token for audience and scope, or nil.
+func findToken(s *session.Session, audience, scope string, isDefault bool) *token.AccessToken {
+	if isDefault {
+		ts := s.TokenSet
+		return &token.AccessToken{Token: ts.AccessToken, ExpiresAt: ts.ExpiresAt, Scope: ts.Scope, TokenType: ts.TokenType, Audience: ts.Audience}
+	}
+	for _, t := range s.AccessTokens {
+		if t.Audience == audience && scopeCovers(t.RequestedScope+" "+t.Scope, scope) {
+			return &token.AccessToken{Token: t.AccessToken, ExpiresAt: t.ExpiresAt, Scope: t.Scope, TokenType: t.TokenType, Audience: t.Audience}
+		}
+	}
+	return nil
+}
+
+// scopeCovers reports whether every scope in want is in have.
+func scopeCovers(have, want string) bool {
+	for w := range strings.FieldsSeq(want) {
+		if !hasWord(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasWord(list, word string) bool {
+	for f := range strings.FieldsSeq(list) {
+		if f == word {
+			return true
+		}
+	}
+	return false
+}
+
+func grantedScope(granted, requested string, s *session.Session) string {
+	switch {
+	case granted != "":
+		return granted
+	case requested != "":
+		return requested
+	default:
+		return s.TokenSet.Scope
+	}
+}
+
+// applyRefresh returns a copy of s with the refreshed tokens: the access token in the default
+// set or among the per-audience tokens, a rotated refresh token, and, when the answer had an
+// ID token, that token and the user's new claims (filtered as at login). An answer without an
+// ID token keeps the stored one and the user.
+func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
+	ns := s.Clone()
+	if t.RefreshToken != "" {
+		ns.TokenSet.RefreshToken = t.RefreshToken
+	}
+	granted := grantedScope(t.Scope, scope, s)
+	if isDefault {
+		ts := &ns.TokenSet
+		ts.AccessToken, ts.ExpiresAt, ts.Scope = t.AccessToken, t.ExpiresAt, granted
+		if t.TokenType != "" {
+			ts.TokenType = t.TokenType
+		}
+	} else {
+		upsertAudienceToken(ns, token.AudienceToken{
+			AccessToken: t.AccessToken, Audience: audience, Scope: granted, RequestedScope: scope,
+			ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,
+		})
+	}
+	if t.IDToken == "" {
+		return ns, nil
+	}
+	ns.TokenSet.IDToken = t.IDToken
+	ns.User = session.NewUser(t.Claims)
+	if c.cfg.BeforeSessionSaved == nil {
+		ns.User = session.NewUser(mw.FilterClaims(t.Claims, mw.DefaultUserClaims))
+		return ns, nil
+	}
+	internal := ns.Internal
+	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: ns, IDToken: t.IDToken})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, errors.New("BeforeSessionSaved returned no session")
+	}
+	out.Internal = internal
+	return out, nil
+}
+
+func upsertAudienceToken(s *session.Session, t token.AudienceToken) {
+	for i, old := range s.AccessTokens {
+		if old.Audience == t.Audience && old.RequestedScope == t.RequestedScope {
+			s.AccessTokens[i] = t
+			return
+		}
+	}
+	s.AccessTokens = append(s.AccessTokens, t)
+}
+
+// persist saves a refreshed session: through the request's state inside the middleware, or
+// straight into w's headers elsewhere.
+func (c *Client) persist(w http.ResponseWriter, r *http.Request, st *mw.State, l *session.Loaded, s *session.Session) error {
+	ctx := r.Context()
+	if st != nil {
+		if err := st.Update(s); err != nil {
+			c.logger.WarnContext(ctx, "authchain: the refreshed tokens cannot be saved: the response has started", "error", err)
+		}
+		return nil
+	}
+	if l == nil {
+		return nil
+	}
+	err := c.sessions.Save(ctx, w.Header(), l, s, session.SaveOptions{})
+	if errors.Is(err, session.ErrSessionGone) {
+		return &token.Error{Code: token.CodeSessionExpired, Message: "the session ended while the token was refreshed"}
+	}
+	if err != nil {
+		c.logger.ErrorContext(ctx, "authchain: saving the refreshed tokens failed", "error", err)
+	}
+	return nil
+}

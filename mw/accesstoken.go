@@ -1,0 +1,96 @@
+package mw
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/authchain/authchain/token"
+)
+
+// AccessTokenRouteOptions configures AccessTokenRoute.
+type AccessTokenRouteOptions struct {
+	// AccessToken obtains the token for audience and scope (both may be empty), refreshing it
+	// when needed. Required.
+	AccessToken func(w http.ResponseWriter, r *http.Request, audience, scope string) (*token.AccessToken, error)
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Logger receives unexpected failures; default: discard.
+	Logger *slog.Logger
+}
+
+// accessTokenBody is the route's success answer.
+type accessTokenBody struct {
+	Token     string `json:"token"`
+	Scope     string `json:"scope,omitempty"`
+	ExpiresAt int64  `json:"expires_at"`
+	ExpiresIn int64  `json:"expires_in"`
+	TokenType string `json:"token_type,omitempty"`
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
+// the application's browser code: 200 {"token","scope","expires_at","expires_in","token_type"},
+// or 401 {"error":{"code","message"}} with a token.Error code. Every answer is
+// Cache-Control: no-store. The refresh token and the ID token are never handed out.
+func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
+	if opts.AccessToken == nil {
+		panic("mw: AccessTokenRoute needs AccessToken")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowMethods(w, r, http.MethodGet) {
+			return
+		}
+		q := r.URL.Query()
+		at, err := opts.AccessToken(w, r, q.Get("audience"), q.Get("scope"))
+		if err != nil {
+			writeTokenError(w, r, err, opts.Logger)
+			return
+		}
+		body := accessTokenBody{Token: at.Token, Scope: at.Scope, TokenType: at.TokenType}
+		if !at.ExpiresAt.IsZero() {
+			body.ExpiresAt = at.ExpiresAt.Unix()
+			body.ExpiresIn = max(0, int64(at.ExpiresAt.Sub(opts.Now())/time.Second))
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+}
+
+func writeTokenError(w http.ResponseWriter, r *http.Request, err error, logger *slog.Logger) {
+	var body errorBody
+	var te *token.Error
+	status := http.StatusUnauthorized
+	if errors.As(err, &te) {
+		body.Error.Code, body.Error.Message = te.Code, te.Message
+		if te.Code == token.CodeFailedToRefreshToken {
+			logger.WarnContext(r.Context(), "authchain: access token refresh failed", "error", err)
+		}
+	} else {
+		logger.ErrorContext(r.Context(), "authchain: access token", "error", err)
+		status = http.StatusInternalServerError
+		body.Error.Code, body.Error.Message = "server_error", "the access token could not be obtained"
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

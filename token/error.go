@@ -1,0 +1,54 @@
+package token
+
+import "time"
+
+// Error codes of Error.
+const (
+	// CodeMissingSession: the request is signed out.
+	CodeMissingSession = "missing_session"
+	// CodeMissingRefreshToken: the access token is missing or expired and the session has no
+	// refresh token (log in with offline_access to get one).
+	CodeMissingRefreshToken = "missing_refresh_token"
+	// CodeFailedToRefreshToken: the provider refused the refresh or could not be reached; the
+	// session is kept as it was. The cause is in Err (the provider's OAuth error when it sent
+	// one).
+	CodeFailedToRefreshToken = "failed_to_refresh_token"
+	// CodeSessionExpired: the session ended (expired or logged out elsewhere) while the token
+	// was being obtained.
+	CodeSessionExpired = "session_expired"
+)
+
+// Error is why an access token could not be obtained. Use errors.As to read its Code. Its
+// message never contains a token.
+type Error struct {
+	// Code is one of the Code constants.
+	Code string
+	// Message explains the error in a sentence fit for a log or an API answer.
+	Message string
+	// Err is the cause, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return "token: " + e.Code + ": " + e.Message + ": " + e.Err.Error()
+	}
+	return "token: " + e.Code + ": " + e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// AccessToken is an access token handed to the application.
+type AccessToken struct {
+	// Token is the access token itself.
+	Token string
+	// ExpiresAt is when it expires.
+	ExpiresAt time.Time
+	// Scope is the scope the provider granted.
+	Scope string
+	// TokenType is the token type, such as "Bearer".
+	TokenType string
+	// Audience is the API the token is for; empty for the session's default.
+	Audience string
+}
