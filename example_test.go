@@ -2,6 +2,7 @@ package authchain_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -17,6 +18,7 @@ import (
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/oidctest"
 	"github.com/authchain/authchain/session"
+	"github.com/authchain/authchain/token"
 )
 
 // A whole application: the client's middleware serves the login routes and the rolling
@@ -137,4 +139,33 @@ func ExampleConfig_beforeSessionSaved() {
 		},
 	}
 	_ = cfg
+}
+
+// Call an API with the user's access token; it is refreshed when it has expired, and the
+// rotated refresh token is saved when the response starts.
+func ExampleClient_AccessToken() {
+	var client *authchain.Client // from authchain.New
+	http.Handle("/orders", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at, err := client.AccessToken(w, r, authchain.WithAudience("https://orders.example.com"))
+		var te *token.Error
+		if errors.As(err, &te) && te.Code == token.CodeFailedToRefreshToken {
+			// The provider refused the refresh token: send the user to log in again.
+			client.StartLogin(w, r, authchain.LoginOptions{ReturnTo: "/orders"})
+			return
+		}
+		if err != nil {
+			http.Error(w, "no access token", http.StatusUnauthorized)
+			return
+		}
+		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, "https://orders.example.com/v1/orders", nil)
+		req.Header.Set("Authorization", "Bearer "+at.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, "the orders API is unavailable", http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.Copy(w, resp.Body)
+	})))
 }
