@@ -1,5 +1,11 @@
-// Command next-intl-like is a small multilingual web app: a locale-prefix i18n middleware in the
-// manner of next-intl, pages under /{locale}/, and a profile page for signed-in users.
+// Command next-intl-like is a small multilingual web app signing users in with authchain: a
+// locale-prefix i18n middleware in the manner of next-intl, chained with authchain's middleware,
+// pages under /{locale}/ in English, French and German, and a profile page for signed-in users.
+//
+// Without AUTH0_DOMAIN it starts a demo OpenID Provider (package oidctest, with its login form)
+// on a loopback port; with AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and AUTH0_SECRET
+// it uses that provider. It listens on PORT (default 3000); its URL is APP_BASE_URL, default
+// http://localhost:PORT.
 package main
 
 import (
@@ -27,20 +33,33 @@ func main() {
 	}
 }
 
-// run serves the app on PORT (default 3000) until ctx is done, then shuts down gracefully.
+// run serves the app on PORT (default 3000; 0 picks a free port) until ctx is done, then shuts
+// down gracefully and stops the demo provider it started, if any. It prints the URL to open,
+// and the demo provider's issuer when there is one.
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
-	app, err := newApp(appConfig{Logger: logger})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", ":"+cmp.Or(getenv("PORT"), "3000"))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	fmt.Fprintf(stdout, "listening on http://localhost:%d\n", ln.Addr().(*net.TCPAddr).Port)
+	app, err := newServer(setup{
+		getenv:      getenv,
+		defaultBase: fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port),
+		logger:      logger,
+	})
+	if err != nil {
+		return errors.Join(err, ln.Close())
+	}
+	fmt.Fprintf(stdout, "open %s/\n", app.baseURL)
+	if app.idp != nil {
+		fmt.Fprintf(stdout, "demo OpenID Provider: %s (log in with any name)\n", app.idp.Issuer())
+	}
+	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	return errors.Join(serve(ctx, srv, ln), app.Close())
+}
 
+// serve serves ln with srv until ctx is done, then shuts srv down gracefully.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

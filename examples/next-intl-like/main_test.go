@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authchain/authchain"
 )
 
 func TestRunServesUntilCancelled(t *testing.T) {
@@ -23,28 +26,35 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	}()
 
 	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		t.Fatalf("run printed nothing: %v", <-done)
+	next := func() string {
+		if !lines.Scan() {
+			t.Fatalf("run stopped printing: %v", <-done)
+		}
+		return lines.Text()
 	}
-	base, ok := strings.CutPrefix(lines.Text(), "listening on ")
-	if !ok || !strings.HasPrefix(base, "http://localhost:") || base == "http://localhost:0" {
-		t.Fatalf("first line = %q, want the address it listens on", lines.Text())
+	first := next()
+	base, ok := strings.CutPrefix(first, "open ")
+	if !ok || !strings.HasPrefix(base, "http://localhost:") || base == "http://localhost:0/" {
+		t.Fatalf("first line = %q, want the URL to open", first)
+	}
+	second := next()
+	issuer, ok := strings.CutPrefix(second, "demo OpenID Provider: ")
+	issuer, _, _ = strings.Cut(issuer, " ")
+	if !ok || !strings.HasPrefix(issuer, "http://127.0.0.1:") {
+		t.Fatalf("second line = %q, want the demo provider's issuer", second)
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/?x=1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept-Language", "de-DE")
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = res.Body.Close()
+	b := newBrowser(t, "de-DE")
+	res := b.get(base + "?x=1")
 	if res.StatusCode != http.StatusTemporaryRedirect || res.Header.Get("Location") != "/de/?x=1" {
 		t.Errorf("GET / = %d %q, want 307 /de/?x=1", res.StatusCode, res.Header.Get("Location"))
+	}
+	res = b.get(base + "de/")
+	mustContain(t, res.body, "<h1>"+messagesFor("de").HomeTitle+"</h1>", messagesFor("de").DemoProvider)
+	form, _ := b.navigate(http.MethodGet, base+"de/profile", nil)
+	if form.StatusCode != http.StatusOK || !strings.HasPrefix(form.Request.URL.String(), issuer+"/") || !formAction.MatchString(form.body) {
+		t.Errorf("the profile page led to %d %s, want the demo provider's login form", form.StatusCode, form.Request.URL)
 	}
 
 	cancel()
@@ -55,6 +65,31 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not return after cancellation")
+	}
+	if res, err := (&http.Client{Timeout: 5 * time.Second}).Get(issuer + "/.well-known/openid-configuration"); err == nil {
+		_ = res.Body.Close()
+		t.Error("the demo provider still answers after run returned")
+	}
+}
+
+func TestRunReportsConfigurationErrors(t *testing.T) {
+	t.Parallel()
+	for name, env := range map[string]map[string]string{
+		"demo provider": {"PORT": "0", "AUTH0_SECRET": "too-short"},
+		"configured provider": {"PORT": "0", "AUTH0_DOMAIN": "idp.example.invalid", "AUTH0_CLIENT_ID": "app",
+			"AUTH0_CLIENT_SECRET": "s3cret", "AUTH0_SECRET": "too-short"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var out strings.Builder
+			err := run(t.Context(), func(k string) string { return env[k] }, &out)
+			if !errors.Is(err, authchain.ErrInvalidConfig) || !strings.Contains(err.Error(), "Secret") {
+				t.Errorf("run = %v, want the invalid Secret", err)
+			}
+			if out.Len() != 0 {
+				t.Errorf("run printed %q before failing", out.String())
+			}
+		})
 	}
 }
 

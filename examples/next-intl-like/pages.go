@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/authchain/authchain/mw"
+	"github.com/justinas/alice"
 )
 
 // staticFS holds the stylesheet and the script of the profile page.
@@ -21,16 +24,30 @@ type appConfig struct {
 	User func(*http.Request) map[string]any
 	// Protect wraps the pages only signed-in users may see. Nil: they are not protected.
 	Protect func(http.Handler) http.Handler
-	Logger  *slog.Logger
+	// Auth is the authentication middleware, run in front of the locale middleware; the
+	// headers it sets (the rolling session's cookies) reach every response, the locale
+	// redirects included. Nil: none.
+	Auth func(http.Handler) http.Handler
+	// BaseURL is the app's external URL; logging out returns to the locale's home page under
+	// it. Empty: the home page's path.
+	BaseURL string
+	// Demo says that sign-in goes to the demo provider started with the app.
+	Demo   bool
+	Logger *slog.Logger
 }
 
-// newApp returns the whole app: its routes behind the locale middleware.
+// newApp returns the whole app: its routes behind the locale middleware, behind the
+// authentication middleware when there is one.
 func newApp(cfg appConfig) (http.Handler, error) {
 	mux, err := routes(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return Locales(cfg.Locales)(mux), nil
+	locales := Locales(cfg.Locales)
+	if cfg.Auth == nil {
+		return locales(mux), nil
+	}
+	return alice.New(mw.MergeHeaders(cfg.Auth, locales)).Then(mux), nil
 }
 
 // routes returns the app's routes, which expect the locale middleware in front of them.
@@ -52,7 +69,8 @@ func routes(cfg appConfig) (*http.ServeMux, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := pages{rd: rd, user: cfg.User, locales: cfg.Locales.withDefaults().Locales}
+	p := pages{rd: rd, user: cfg.User, locales: cfg.Locales.withDefaults().Locales,
+		baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), demo: cfg.Demo}
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	home, profile := p.page("home"), cfg.Protect(p.page("profile"))
@@ -68,6 +86,8 @@ type pages struct {
 	rd      *renderer
 	user    func(*http.Request) map[string]any
 	locales []string // the first is the default
+	baseURL string   // without a trailing slash
+	demo    bool
 }
 
 // page returns the handler of one page.
@@ -90,9 +110,10 @@ func (p pages) data(r *http.Request) pageData {
 		User:       p.user(r),
 		HomeURL:    "/" + loc + "/",
 		ProfileURL: "/" + loc + "/profile",
-		LogoutURL:  "/auth/logout",
+		Demo:       p.demo,
 	}
 	d.LoginURL = "/auth/login?" + url.Values{"returnTo": {d.ProfileURL}}.Encode()
+	d.LogoutURL = "/auth/logout?" + url.Values{"returnTo": {p.baseURL + d.HomeURL}}.Encode()
 	for _, code := range p.locales {
 		d.Switcher = append(d.Switcher, localeLink{
 			Code:    code,

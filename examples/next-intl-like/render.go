@@ -23,7 +23,8 @@ type pageData struct {
 	HomeURL    string
 	ProfileURL string
 	LoginURL   string // logs in and comes back to the profile page
-	LogoutURL  string
+	LogoutURL  string // logs out and comes back to the home page
+	Demo       bool   // sign-in goes to the demo provider
 }
 
 // localeLink is one entry of the language switcher: the current page in another locale.

@@ -106,7 +106,7 @@ func TestPagesSignedInEscapeUserValues(t *testing.T) {
 			escaped := "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
 			m := messagesFor(loc)
 			welcome := strings.Replace(m.Welcome, "%s", escaped, 1)
-			mustContain(t, home, welcome, `href="/auth/logout"`, `href="/`+loc+`/profile"`)
+			mustContain(t, home, welcome, `href="/auth/logout?returnTo=%2F`+loc+`%2F"`, `href="/`+loc+`/profile"`)
 			mustContain(t, profile, m.ProfileTitle, `<dd id="name">`+escaped+`</dd>`,
 				`<dd id="email">a&amp;b@example.com</dd>`, `<dd id="sub">auth0|42</dd>`,
 				`data-src="/auth/profile"`, `<script src="/static/profile.js" defer></script>`)
@@ -121,6 +121,23 @@ func TestPagesSignedInEscapeUserValues(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLogoutReturnsToTheLocaleHomeUnderTheBaseURL(t *testing.T) {
+	t.Parallel()
+	cfg := appConfig{User: signedIn(map[string]any{"sub": "x"}), BaseURL: "http://localhost:3000/"}
+	_, body := testApp(t, cfg, "/de/profile")
+	mustContain(t, body, `href="/auth/logout?returnTo=http%3A%2F%2Flocalhost%3A3000%2Fde%2F"`)
+}
+
+func TestDemoNoteOnlyWithTheDemoProvider(t *testing.T) {
+	t.Parallel()
+	for _, demo := range []bool{false, true} {
+		_, body := testApp(t, appConfig{Demo: demo}, "/fr/")
+		if got := strings.Contains(body, messagesFor("fr").DemoProvider); got != demo {
+			t.Errorf("Demo %v: the page mentions the demo provider: %v", demo, got)
+		}
 	}
 }
 
