@@ -50,7 +50,8 @@ type Config struct {
 	AuthorizationParameters url.Values
 	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126).
 	PushedAuthorizationRequests bool
-	// SignInReturnToPath is where a login without a valid returnTo lands; default "/".
+	// SignInReturnToPath is where a login without a valid returnTo lands; default: the path of
+	// AppBaseURL ("/" for an application at the root of its origin).
 	SignInReturnToPath string
 	// Routes are the paths of the routes; zero fields keep their defaults.
 	Routes Routes

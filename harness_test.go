@@ -149,22 +149,6 @@ func (a *testApp) login(b *browser, returnTo string) (*http.Response, string) {
 	return b.get(u)
 }
 
-// loginSteps walks the login one redirect at a time with a non-following browser and returns
-// the callback's response.
-func (a *testApp) loginSteps(b *browser, loginURL string) *http.Response {
-	a.t.Helper()
-	resp, _ := b.get(loginURL)
-	if resp.StatusCode != http.StatusFound {
-		a.t.Fatalf("login: %d", resp.StatusCode)
-	}
-	resp, _ = b.get(resp.Header.Get("Location"))
-	if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusSeeOther {
-		a.t.Fatalf("authorize: %d", resp.StatusCode)
-	}
-	cb, _ := b.get(resp.Header.Get("Location"))
-	return cb
-}
-
 // cookie returns the browser's cookie for the app called name, or nil.
 func (a *testApp) cookie(b *browser, name string) *http.Cookie {
 	u, _ := url.Parse(a.URL)

@@ -262,6 +262,7 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		b.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: c.Value[:i] + string(flipped) + c.Value[i+1:], Path: "/"}})
 		resp, body := b.get(f.callback)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
+		checkTxnDeleted(t, app, b, resp, f.state)
 		checkSignedOut(t, app, b)
 	})
 
@@ -274,6 +275,7 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		b.Jar.SetCookies(u, []*http.Cookie{{Name: "__txn_" + first.state, Value: c.Value, Path: "/"}})
 		resp, body := b.get(first.callback)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
+		checkTxnDeleted(t, app, b, resp, first.state)
 		checkSignedOut(t, app, b)
 	})
 }
@@ -286,6 +288,7 @@ func TestCallbackRefusesExpiredTransaction(t *testing.T) {
 	app.IdP.Advance(time.Hour + time.Minute)
 	resp, body := b.get(f.callback)
 	checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
+	checkTxnDeleted(t, app, b, resp, f.state)
 	checkSignedOut(t, app, b)
 	if n := app.IdP.Count(oidctest.EndpointToken, ""); n != 0 {
 		t.Errorf("an expired login reached the token endpoint %d times", n)

@@ -103,7 +103,7 @@ func TestReturnToHostilePayloadsLandHome(t *testing.T) {
 	}
 	root := newTestApp(t, appOptions{})
 	home := newTestApp(t, appOptions{config: func(c *authchain.Config) { c.SignInReturnToPath = "/home?from=login" }})
-	mounted := mountedApp(t, "/app/")
+	mounted := mountedApp(t, "") // the default SignInReturnToPath is the base path
 	for _, p := range payloads {
 		t.Run(fmt.Sprintf("line %d %q", p.line, p.raw), func(t *testing.T) {
 			t.Parallel()

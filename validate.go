@@ -50,6 +50,9 @@ func resolve(cfg Config) (*resolved, error) {
 	}
 	if r.SignInReturnToPath == "" {
 		r.SignInReturnToPath = "/"
+		if r.baseURL != nil {
+			r.SignInReturnToPath = r.baseURL.Path
+		}
 	}
 	if r.baseURL != nil {
 		if _, ok := returnto.Safe(r.SignInReturnToPath, r.baseURL); !ok || !strings.HasPrefix(r.SignInReturnToPath, "/") {

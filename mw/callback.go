@@ -121,6 +121,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	txn, ok := c.opts.Transactions.Load(r, state)
 	if !ok {
+		c.opts.Transactions.Discard(w.Header(), r, state)
 		c.fail(w, r, &CallbackError{Code: "invalid_state", Status: http.StatusBadRequest, Err: errors.New("the state parameter is invalid or the login expired")}, "")
 		return
 	}

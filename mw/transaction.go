@@ -150,6 +150,17 @@ func (ts *TransactionStore) Delete(h http.Header, state string) {
 	ts.cookie.DeleteCookie(h, ts.cookie.Name+state)
 }
 
+// Discard deletes the cookie of state's transaction if r carries one, such as one that no
+// longer opens.
+func (ts *TransactionStore) Discard(h http.Header, r *http.Request, state string) {
+	if state == "" || len(state) > 128 {
+		return
+	}
+	if _, err := r.Cookie(ts.cookie.Name + state); err == nil {
+		ts.Delete(h, state)
+	}
+}
+
 // DeleteAll deletes every transaction cookie r carries.
 func (ts *TransactionStore) DeleteAll(h http.Header, r *http.Request) {
 	seen := map[string]bool{}
