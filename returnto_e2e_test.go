@@ -1,65 +1,16 @@
 package authchain_test
 
 import (
-	"bufio"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/internal/returnto/returntotest"
 	"github.com/authchain/authchain/oidctest"
 )
-
-// hostilePayload is one returnTo value of internal/returnto/testdata/hostile.txt and the base
-// URL the file checks it against.
-type hostilePayload struct {
-	base string
-	raw  string
-	line int
-}
-
-// loadHostilePayloads reads internal/returnto/testdata/hostile.txt as the returnto package's
-// tests do: Go-quoted payloads, "base <url>" lines, blank lines and # comments.
-func loadHostilePayloads(t *testing.T) []hostilePayload {
-	t.Helper()
-	f, err := os.Open("internal/returnto/testdata/hostile.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var (
-		out  []hostilePayload
-		base string
-		n    int
-	)
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "base "):
-			base = strings.TrimPrefix(line, "base ")
-		default:
-			raw, err := strconv.Unquote(line)
-			if err != nil {
-				t.Fatalf("hostile.txt:%d: %v", n, err)
-			}
-			if base == "" {
-				t.Fatalf("hostile.txt:%d: payload before any base line", n)
-			}
-			out = append(out, hostilePayload{base: base, raw: raw, line: n})
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // landing walks a login with returnTo set to raw in a fresh browser that does not follow
 // redirects (login route, provider, callback) and returns where the callback sends it.
@@ -97,7 +48,7 @@ func mountedApp(t *testing.T, defaultReturnTo string) *testApp {
 
 func TestReturnToHostilePayloadsLandHome(t *testing.T) {
 	t.Parallel()
-	payloads := loadHostilePayloads(t)
+	payloads := returntotest.Load(t, "internal/returnto/testdata/hostile.txt")
 	if len(payloads) < 200 {
 		t.Fatalf("only %d hostile payloads", len(payloads))
 	}
@@ -105,17 +56,17 @@ func TestReturnToHostilePayloadsLandHome(t *testing.T) {
 	home := newTestApp(t, appOptions{config: func(c *authchain.Config) { c.SignInReturnToPath = "/home?from=login" }})
 	mounted := mountedApp(t, "") // the default SignInReturnToPath is the base path
 	for _, p := range payloads {
-		t.Run(fmt.Sprintf("line %d %q", p.line, p.raw), func(t *testing.T) {
+		t.Run(fmt.Sprintf("line %d %q", p.Line, p.Raw), func(t *testing.T) {
 			t.Parallel()
-			if got := landing(t, root, "/auth/login", p.raw); got != "/" {
-				t.Errorf("returnTo %q (hostile.txt:%d) lands on %q, want /", p.raw, p.line, got)
+			if got := landing(t, root, "/auth/login", p.Raw); got != "/" {
+				t.Errorf("returnTo %q (hostile.txt:%d) lands on %q, want /", p.Raw, p.Line, got)
 			}
-			if got := landing(t, home, "/auth/login", p.raw); got != "/home?from=login" {
-				t.Errorf("returnTo %q (hostile.txt:%d) with SignInReturnToPath /home?from=login lands on %q", p.raw, p.line, got)
+			if got := landing(t, home, "/auth/login", p.Raw); got != "/home?from=login" {
+				t.Errorf("returnTo %q (hostile.txt:%d) with SignInReturnToPath /home?from=login lands on %q", p.Raw, p.Line, got)
 			}
-			if strings.HasSuffix(p.base, "/app/") {
-				if got := landing(t, mounted, "/app/auth/login", p.raw); got != "/app/" {
-					t.Errorf("returnTo %q (hostile.txt:%d) under /app lands on %q, want /app/", p.raw, p.line, got)
+			if strings.HasSuffix(p.Base, "/app/") {
+				if got := landing(t, mounted, "/app/auth/login", p.Raw); got != "/app/" {
+					t.Errorf("returnTo %q (hostile.txt:%d) under /app lands on %q, want /app/", p.Raw, p.Line, got)
 				}
 			}
 		})

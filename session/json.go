@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/authchain/authchain/internal/fastjson"
 	"github.com/authchain/authchain/token"
@@ -143,9 +142,9 @@ func (s *Session) appendCustom(o *fastjson.Object) error {
 func (in *Internal) appendJSON(b []byte) []byte {
 	o := fastjson.OpenObject(b)
 	o.String("sid", in.SID)
-	o.Int("createdAt", unixOrZero(in.CreatedAt))
-	o.IntOmitZero("updatedAt", unixOrZero(in.UpdatedAt))
-	o.IntOmitZero("expiresAt", unixOrZero(in.ExpiresAt))
+	o.Int("createdAt", fastjson.Unix(in.CreatedAt))
+	o.IntOmitZero("updatedAt", fastjson.Unix(in.UpdatedAt))
+	o.IntOmitZero("expiresAt", fastjson.Unix(in.ExpiresAt))
 	return o.Close()
 }
 
@@ -159,29 +158,14 @@ func (in *Internal) readJSON(r *fastjson.Reader) error {
 		case "sid":
 			in.SID, err = r.String()
 		case "createdAt":
-			in.CreatedAt, err = readUnix(r)
+			in.CreatedAt, err = r.Unix()
 		case "updatedAt":
-			in.UpdatedAt, err = readUnix(r)
+			in.UpdatedAt, err = r.Unix()
 		case "expiresAt":
-			in.ExpiresAt, err = readUnix(r)
+			in.ExpiresAt, err = r.Unix()
 		default:
 			err = r.Skip()
 		}
 		return err
 	})
-}
-
-func unixOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func readUnix(r *fastjson.Reader) (time.Time, error) {
-	n, err := r.Int()
-	if err != nil || n == 0 {
-		return time.Time{}, err
-	}
-	return time.Unix(n, 0), nil
 }

@@ -50,7 +50,7 @@ func (t *AudienceToken) AppendJSON(b []byte) []byte {
 	o.String("audience", t.Audience)
 	o.StringOmitEmpty("scope", t.Scope)
 	o.StringOmitEmpty("requestedScope", t.RequestedScope)
-	o.Int("expiresAt", unixOrZero(t.ExpiresAt))
+	o.Int("expiresAt", fastjson.Unix(t.ExpiresAt))
 	o.StringOmitEmpty("token_type", t.TokenType)
 	return o.Close()
 }
@@ -69,7 +69,7 @@ func (t *AudienceToken) readJSON(r *fastjson.Reader) error {
 		case "requestedScope":
 			t.RequestedScope, err = r.String()
 		case "expiresAt":
-			t.ExpiresAt, err = readUnix(r)
+			t.ExpiresAt, err = r.Unix()
 		case "token_type":
 			t.TokenType, err = r.String()
 		default:

@@ -55,7 +55,7 @@ func (s *Set) AppendJSON(b []byte) []byte {
 	o.String("accessToken", s.AccessToken)
 	o.StringOmitEmpty("idToken", s.IDToken)
 	o.StringOmitEmpty("refreshToken", s.RefreshToken)
-	o.Int("expiresAt", unixOrZero(s.ExpiresAt))
+	o.Int("expiresAt", fastjson.Unix(s.ExpiresAt))
 	o.StringOmitEmpty("scope", s.Scope)
 	o.StringOmitEmpty("requestedScope", s.RequestedScope)
 	o.StringOmitEmpty("audience", s.Audience)
@@ -79,7 +79,7 @@ func (s *Set) readJSON(r *fastjson.Reader) error {
 		case "refreshToken":
 			s.RefreshToken, err = r.String()
 		case "expiresAt":
-			s.ExpiresAt, err = readUnix(r)
+			s.ExpiresAt, err = r.Unix()
 		case "scope":
 			s.Scope, err = r.String()
 		case "requestedScope":
@@ -93,19 +93,4 @@ func (s *Set) readJSON(r *fastjson.Reader) error {
 		}
 		return err
 	})
-}
-
-func unixOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func readUnix(r *fastjson.Reader) (time.Time, error) {
-	n, err := r.Int()
-	if err != nil || n == 0 {
-		return time.Time{}, err
-	}
-	return time.Unix(n, 0), nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -318,4 +319,13 @@ func validString(q []byte) bool {
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// Unix reads epoch seconds; 0 and null read as the zero time.
+func (r *Reader) Unix() (time.Time, error) {
+	n, err := r.Int()
+	if err != nil || n == 0 {
+		return time.Time{}, err
+	}
+	return time.Unix(n, 0), nil
 }

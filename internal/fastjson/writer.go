@@ -2,6 +2,7 @@ package fastjson
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -118,3 +119,11 @@ func (o *Object) Raw(k string, v []byte) {
 
 // Close ends the object and returns the buffer.
 func (o *Object) Close() []byte { return append(o.B, '}') }
+
+// Unix returns t in epoch seconds, 0 for the zero time.
+func Unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}

@@ -1,6 +1,7 @@
 package returnto
 
 import (
+	"github.com/authchain/authchain/internal/returnto/returntotest"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,10 +17,10 @@ var fuzzBases = []string{
 // accepted value is a path-absolute reference that stays on base's origin,
 // and accepting it again gives the same value.
 func FuzzSafe(f *testing.F) {
-	for _, p := range loadPayloads(f) {
+	for _, p := range returntotest.Load(f, "testdata/hostile.txt") {
 		for i, b := range fuzzBases {
-			if b == p.base {
-				f.Add(p.raw, uint8(i))
+			if b == p.Base {
+				f.Add(p.Raw, uint8(i))
 			}
 		}
 	}

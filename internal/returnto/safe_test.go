@@ -1,6 +1,7 @@
 package returnto
 
 import (
+	"github.com/authchain/authchain/internal/returnto/returntotest"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,13 +18,13 @@ func mustURL(tb testing.TB, s string) *url.URL {
 
 func TestSafeRejectsHostilePayloads(t *testing.T) {
 	t.Parallel()
-	payloads := loadPayloads(t)
+	payloads := returntotest.Load(t, "testdata/hostile.txt")
 	if len(payloads) < 200 {
 		t.Fatalf("the hostile corpus shrank to %d payloads", len(payloads))
 	}
 	for _, p := range payloads {
-		if got, ok := Safe(p.raw, mustURL(t, p.base)); ok || got != "" {
-			t.Errorf("hostile.txt:%d: %q against %s gave %q, %v; want rejection", p.line, p.raw, p.base, got, ok)
+		if got, ok := Safe(p.Raw, mustURL(t, p.Base)); ok || got != "" {
+			t.Errorf("hostile.txt:%d: %q against %s gave %q, %v; want rejection", p.Line, p.Raw, p.Base, got, ok)
 		}
 	}
 }
