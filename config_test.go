@@ -1,6 +1,11 @@
 package authchain_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"strings"
@@ -90,6 +95,16 @@ func TestClientAuthenticationIsRequired(t *testing.T) {
 	cfg.ClientAssertionSigningKey = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----"
 	if _, err := authchain.New(cfg); err == nil || !strings.Contains(err.Error(), "ClientAssertionSigningKey") {
 		t.Errorf("bad key: %v", err)
+	}
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	cfg.ClientAssertionSigningKey = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	if _, err := authchain.New(cfg); err != nil {
+		t.Errorf("an EC key: %v", err)
+	}
+	cfg.ClientAssertionSigningAlg = "RS256"
+	if _, err := authchain.New(cfg); err == nil || !strings.Contains(err.Error(), "ClientAssertionSigningAlg") {
+		t.Errorf("an EC key with RS256: %v", err)
 	}
 }
 

@@ -104,8 +104,12 @@ func (r *resolved) resolveClient() error {
 		key, err := clientauth.ParsePrivateKeyPEM(r.ClientAssertionSigningKey)
 		if err != nil {
 			errs = append(errs, configError("ClientAssertionSigningKey", "%v", err))
+			break
 		}
 		r.signingKey = key
+		if _, err := clientauth.Choose([]string{clientauth.MethodPrivateKeyJWT}, r.ClientID, "", key, r.ClientAssertionSigningAlg, "https://issuer.invalid/", time.Now); err != nil {
+			errs = append(errs, configError("ClientAssertionSigningAlg", "%v", err))
+		}
 	case r.ClientSecret == "":
 		errs = append(errs, configError("ClientSecret", "required unless ClientAssertionSigningKey is set (AUTH0_CLIENT_SECRET)"))
 	}
