@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
@@ -176,64 +175,6 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 func isInvalidGrant(err error) bool {
 	var oe *mw.OAuthError
 	return errors.As(err, &oe) && oe.Code == "invalid_grant"
-}
-
-// targetAudience returns the audience q asks for and whether it is the session's default
-// token set.
-func targetAudience(s *session.Session, q accessTokenRequest) (string, bool) {
-	audience := q.audience
-	if audience == "" {
-		audience = s.TokenSet.Audience
-	}
-	requested := s.TokenSet.RequestedScope
-	if requested == "" {
-		requested = s.TokenSet.Scope
-	}
-	return audience, audience == s.TokenSet.Audience && scopeCovers(requested, q.scope)
-}
-
-// findToken returns the session's token for audience and scope, or nil.
-func findToken(s *session.Session, audience, scope string, isDefault bool) *token.AccessToken {
-	if isDefault {
-		ts := s.TokenSet
-		return &token.AccessToken{Token: ts.AccessToken, ExpiresAt: ts.ExpiresAt, Scope: ts.Scope, TokenType: ts.TokenType, Audience: ts.Audience}
-	}
-	for _, t := range s.AccessTokens {
-		if t.Audience == audience && scopeCovers(t.RequestedScope+" "+t.Scope, scope) {
-			return &token.AccessToken{Token: t.AccessToken, ExpiresAt: t.ExpiresAt, Scope: t.Scope, TokenType: t.TokenType, Audience: t.Audience}
-		}
-	}
-	return nil
-}
-
-// scopeCovers reports whether every scope in want is in have.
-func scopeCovers(have, want string) bool {
-	for w := range strings.FieldsSeq(want) {
-		if !hasWord(have, w) {
-			return false
-		}
-	}
-	return true
-}
-
-func hasWord(list, word string) bool {
-	for f := range strings.FieldsSeq(list) {
-		if f == word {
-			return true
-		}
-	}
-	return false
-}
-
-func grantedScope(granted, requested string, s *session.Session) string {
-	switch {
-	case granted != "":
-		return granted
-	case requested != "":
-		return requested
-	default:
-		return s.TokenSet.Scope
-	}
 }
 
 // applyRefresh returns a copy of s with the refreshed tokens: the access token in the default
