@@ -30,6 +30,8 @@ type testbed struct {
 	App     *httptest.Server
 	Client  *authchain.Client
 	Browser *http.Client
+
+	callbackPath string
 }
 
 // start builds a Client from cfg and serves the handler that app makes of it. It fills in
@@ -38,16 +40,15 @@ type testbed struct {
 // and /goodbye as places to return to after logout. Unless cfg has a clock, the application
 // tells time by the provider's, so that IdP.Advance moves both.
 func start(cfg authchain.Config, app func(*authchain.Client) http.Handler, opts ...oidctest.Option) *testbed {
-	tb := &testbed{App: httptest.NewUnstartedServer(nil)}
-	tb.App.Start()
-	callback := cfg.Routes.Callback
-	if callback == "" {
-		callback = authchain.DefaultRoutes().Callback
+	tb := &testbed{App: httptest.NewUnstartedServer(nil), callbackPath: cfg.Routes.Callback}
+	appURL := "http://" + tb.App.Listener.Addr().String() // Start makes it tb.App.URL
+	if tb.callbackPath == "" {
+		tb.callbackPath = authchain.DefaultRoutes().Callback
 	}
 	opts = append([]oidctest.Option{oidctest.WithSigningAlg("ES256"), oidctest.WithClient(oidctest.Client{
 		ID: clientID, Secret: clientSecret,
-		RedirectURIs:           []string{tb.App.URL + callback},
-		PostLogoutRedirectURIs: []string{tb.App.URL + "/", tb.App.URL + "/goodbye"},
+		RedirectURIs:           []string{appURL + tb.callbackPath},
+		PostLogoutRedirectURIs: []string{appURL + "/", appURL + "/goodbye"},
 	})}, opts...)
 	idp, err := oidctest.New(opts...)
 	if err != nil {
@@ -58,7 +59,7 @@ func start(cfg authchain.Config, app func(*authchain.Client) http.Handler, opts 
 	}
 	tb.IdP = idp
 	cfg.Domain, cfg.ClientID, cfg.ClientSecret = idp.Issuer(), clientID, clientSecret
-	cfg.AppBaseURL, cfg.AllowInsecureRequests = tb.App.URL, true
+	cfg.AppBaseURL, cfg.AllowInsecureRequests = appURL, true
 	if cfg.Secret == "" {
 		cfg.Secret = appSecret
 	}
@@ -69,6 +70,7 @@ func start(cfg authchain.Config, app func(*authchain.Client) http.Handler, opts 
 		log.Fatal(err)
 	}
 	tb.App.Config.Handler = app(tb.Client)
+	tb.App.Start()
 	jar, _ := cookiejar.New(nil)
 	tb.Browser = &http.Client{Jar: jar}
 	return tb
@@ -98,6 +100,11 @@ func (tb *testbed) Fetch(method, path string) (status int, header http.Header, b
 		log.Fatal(err)
 	}
 	req.Header.Set("Sec-Fetch-Mode", "cors")
+	return tb.Send(req)
+}
+
+// Send sends req with the browser's cookies, without following redirects.
+func (tb *testbed) Send(req *http.Request) (status int, header http.Header, body string) {
 	browser := *tb.Browser
 	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := browser.Do(req)
@@ -164,4 +171,27 @@ func claim(jwt, name string) any {
 		return nil
 	}
 	return claims[name]
+}
+
+// LoginCookies logs the browser in and returns the cookies the callback sets, with their
+// attributes.
+func (tb *testbed) LoginCookies() []*http.Cookie {
+	var cookies []*http.Cookie
+	browser := *tb.Browser
+	browser.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
+		if from := req.Response; from != nil && from.Request.URL.Path == tb.callbackPath {
+			cookies = from.Cookies()
+		}
+		return nil
+	}
+	req, err := http.NewRequest(http.MethodGet, tb.App.URL+"/auth/login", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := browser.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	return cookies
 }

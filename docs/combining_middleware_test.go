@@ -1,0 +1,63 @@
+package docs_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/justinas/alice"
+
+	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/oidctest"
+)
+
+// locales is an i18n middleware in the manner of next-intl: pages live under /en/ or /fr/, and
+// any other path is redirected there, in the visitor's language.
+func locales(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Accept-Language")
+		if strings.HasPrefix(r.URL.Path, "/en/") || strings.HasPrefix(r.URL.Path, "/fr/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		locale := "en"
+		if strings.HasPrefix(r.Header.Get("Accept-Language"), "fr") {
+			locale = "fr"
+		}
+		http.Redirect(w, r, "/"+locale+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	})
+}
+
+// Client.Middleware goes first: it answers its own routes, so they never reach the i18n
+// middleware, and the session's cookies reach every response of the others, the i18n
+// redirects included.
+func Example_combiningMiddleware() {
+	tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /{locale}/dashboard", func(w http.ResponseWriter, r *http.Request) {
+			greeting := map[string]string{"en": "Hello", "fr": "Bonjour"}[r.PathValue("locale")]
+			fmt.Fprintf(w, "%s, %s", greeting, authchain.UserFrom(r.Context()).String("name"))
+		})
+		return alice.New(mw.MergeHeaders(client.Middleware, locales), client.RequireAuth).Then(mux)
+	})
+	defer tb.Close()
+	tb.IdP.QueueLogin(oidctest.User{Subject: "user_42", Claims: map[string]any{"name": "Ada"}})
+
+	authorize := tb.Redirect("/auth/login") // not localised
+	fmt.Println(strings.HasPrefix(authorize.String(), tb.IdP.Issuer()))
+
+	_, at, body := tb.Get("/dashboard") // /en/dashboard, the login, and back
+	fmt.Println(at, body)
+
+	tb.IdP.Advance(2 * time.Minute) // the session is due to be written again
+	req, _ := http.NewRequest(http.MethodGet, tb.App.URL+"/dashboard", nil)
+	req.Header.Set("Accept-Language", "fr")
+	status, header, _ := tb.Send(req)
+	fmt.Println(status, header.Get("Location"), strings.HasPrefix(header.Get("Set-Cookie"), "__session="))
+	// Output:
+	// true
+	// /en/dashboard Hello, Ada
+	// 307 /fr/dashboard true
+}
