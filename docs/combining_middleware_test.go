@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/justinas/alice"
@@ -60,4 +61,34 @@ func Example_combiningMiddleware() {
 	// true
 	// /en/dashboard Hello, Ada
 	// 307 /fr/dashboard true
+}
+
+// TestPlainChainLikeMergeHeaders checks what the guide says: with Client.Middleware first,
+// plain chaining gives the same responses as mw.MergeHeaders.
+func TestPlainChainLikeMergeHeaders(t *testing.T) {
+	results := map[bool]string{}
+	for _, merge := range []bool{false, true} {
+		tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /{locale}/dashboard", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, r.PathValue("locale"), authchain.UserFrom(r.Context()).String("name"))
+			})
+			if merge {
+				return alice.New(mw.MergeHeaders(client.Middleware, locales), client.RequireAuth).Then(mux)
+			}
+			return alice.New(client.Middleware, locales, client.RequireAuth).Then(mux)
+		})
+		_, at, body := tb.Get("/dashboard")
+		tb.IdP.Advance(2 * time.Minute)
+		status, header, _ := tb.Fetch(http.MethodGet, "/dashboard")
+		results[merge] = fmt.Sprint(at, body, status, header.Get("Location"), header.Values("Vary"),
+			header.Get("Cache-Control"), strings.HasPrefix(header.Get("Set-Cookie"), "__session="))
+		tb.Close()
+	}
+	if results[false] != results[true] {
+		t.Errorf("plain chain: %s\nMergeHeaders: %s", results[false], results[true])
+	}
+	if !strings.HasSuffix(results[true], "true") {
+		t.Errorf("the locale redirect carries no session cookie: %s", results[true])
+	}
 }
