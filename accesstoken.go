@@ -71,13 +71,15 @@ func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...Acc
 		return nil, &token.Error{Code: token.CodeMissingSession, Message: "the user does not have an active session"}
 	}
 	at, updated, err := c.obtain(ctx, r, s, q)
+	if updated != nil {
+		// Saved even when obtain failed after the refresh: the provider has rotated the
+		// refresh token, and the old one must never be spent again.
+		if perr := c.persist(w, r, st, l, updated); perr != nil && err == nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		return nil, err
-	}
-	if updated != nil {
-		if err := c.persist(w, r, st, l, updated); err != nil {
-			return nil, err
-		}
 	}
 	return at, nil
 }
@@ -161,11 +163,12 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 	tokens, err := c.refresher.refresh(ctx, req)
 	if err != nil {
 		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken,
-			Message: "the access token has expired and refreshing it failed", Err: err}
+			Message: "refreshing the access token failed", Err: err}
 	}
 	updated, err := c.applyRefresh(ctx, s, tokens, audience, q.scope, isDefault)
 	if err != nil {
-		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken, Message: "the refreshed session was refused", Err: err}
+		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
+			Message: "BeforeSessionSaved refused the refreshed session; the new tokens were kept with the previous user", Err: err}
 	}
 	return &token.AccessToken{Token: tokens.AccessToken, ExpiresAt: tokens.ExpiresAt, Scope: grantedScope(tokens.Scope, q.scope, s),
 		TokenType: tokens.TokenType, Audience: audience}, updated, nil
@@ -179,8 +182,10 @@ func isInvalidGrant(err error) bool {
 
 // applyRefresh returns a copy of s with the refreshed tokens: the access token in the default
 // set or among the per-audience tokens, a rotated refresh token, and, when the answer had an
-// ID token, that token and the user's new claims (filtered as at login). An answer without an
-// ID token keeps the stored one and the user.
+// ID token, that token and the user's new claims (filtered as at login, or by
+// BeforeSessionSaved). An answer without an ID token keeps the stored one and the user. When
+// BeforeSessionSaved refuses, the copy with the new tokens and the previous user is returned
+// with the error.
 func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
 	ns := s.Clone()
 	if t.RefreshToken != "" {
@@ -202,21 +207,22 @@ func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tok
 	if t.IDToken == "" {
 		return ns, nil
 	}
-	ns.TokenSet.IDToken = t.IDToken
-	ns.User = session.NewUser(t.Claims)
 	if c.cfg.BeforeSessionSaved == nil {
+		ns.TokenSet.IDToken = t.IDToken
 		ns.User = session.NewUser(mw.FilterClaims(t.Claims, mw.DefaultUserClaims))
 		return ns, nil
 	}
-	internal := ns.Internal
-	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: ns, IDToken: t.IDToken})
-	if err != nil {
-		return nil, err
+	candidate := ns.Clone()
+	candidate.TokenSet.IDToken = t.IDToken
+	candidate.User = session.NewUser(t.Claims)
+	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: candidate, IDToken: t.IDToken})
+	switch {
+	case err != nil:
+		return ns, err
+	case out == nil:
+		return ns, errors.New("BeforeSessionSaved returned no session")
 	}
-	if out == nil {
-		return nil, errors.New("BeforeSessionSaved returned no session")
-	}
-	out.Internal = internal
+	out.Internal = ns.Internal
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package authchain_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -392,5 +393,36 @@ func TestAnotherInstanceRefreshedFirst(t *testing.T) {
 	}
 	if n := refreshes(app); n != 1 {
 		t.Errorf("%d refreshes for one session across two instances", n)
+	}
+}
+
+func TestRefusedRefreshKeepsTheRotatedRefreshToken(t *testing.T) {
+	t.Parallel()
+	var calls int
+	var mu sync.Mutex
+	app := newTokenApp(t, appOptions{config: func(c *authchain.Config) {
+		c.BeforeSessionSaved = func(_ context.Context, in authchain.BeforeSessionSavedInput) (*session.Session, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if calls == 2 {
+				return nil, errors.New("entitlement withdrawn")
+			}
+			return in.Session, nil
+		}
+	}})
+	b := newBrowser(t, true)
+	app.login(b, "/")
+	app.IdP.Advance(11 * time.Minute)
+	if _, tok := b.get(app.URL + "/token"); tok != "error: failed_to_refresh_token" {
+		t.Fatalf("a refused refresh: %q", tok)
+	}
+	// Past the refresher's memory: the next refresh must spend the rotated token, not the old one.
+	app.IdP.Advance(11 * time.Minute)
+	if _, tok := b.get(app.URL + "/token"); strings.HasPrefix(tok, "error") {
+		t.Fatalf("after a refused refresh the session lost its refresh token: %s", tok)
+	}
+	if n := refreshes(app); n != 2 {
+		t.Errorf("%d refreshes, want 2", n)
 	}
 }

@@ -28,7 +28,7 @@ type LogoutOptions struct {
 // token where the provider can, then sends the browser to the provider's logout (with
 // id_token_hint, logout_hint and the post-logout returnTo, which the provider checks against
 // its allowed list) or, for a local logout, to returnTo when it is on the application's own
-// origin and "/" otherwise.
+// origin and the application's base path otherwise.
 type Logout struct {
 	opts LogoutOptions
 }
@@ -100,10 +100,14 @@ func (lo *Logout) absoluteReturnTo(raw string) string {
 	return u.String()
 }
 
-// localReturnTo keeps returnTo only when it is on the application's own origin.
+// localReturnTo keeps returnTo only when it is on the application's own origin; otherwise
+// it is the application's base path.
 func (lo *Logout) localReturnTo(raw string) string {
 	if safe, ok := returnto.Safe(raw, lo.opts.AppBaseURL); ok {
 		return safe
+	}
+	if p := lo.opts.AppBaseURL.Path; p != "" {
+		return p
 	}
 	return "/"
 }

@@ -1,0 +1,47 @@
+package authtest
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+
+	"github.com/authchain/authchain/oidctest"
+)
+
+// Login logs a test browser in to the application at appURL through the real flow: the
+// application's login route (appURL + "/auth/login"), idp's authorize endpoint, which logs in
+// the given user (or the next queued or default user) without a form, and the application's
+// callback. It returns the browser: an *http.Client with the session in its cookie jar, which
+// follows redirects and trusts idp's TLS certificate. Any failure fails t.
+func Login(t testing.TB, appURL string, idp *oidctest.Server, user ...oidctest.User) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	if hc := idp.HTTPClient(); hc != nil {
+		browser.Transport = hc.Transport
+	}
+	for _, u := range user {
+		idp.QueueLogin(u)
+	}
+	resp, err := browser.Get(strings.TrimSuffix(appURL, "/") + "/auth/login")
+	if err != nil {
+		t.Fatalf("authtest: logging in: %v", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		t.Fatalf("authtest: logging in ended with %d at %s", resp.StatusCode, resp.Request.URL.Path)
+	}
+	for _, c := range jar.Cookies(resp.Request.URL) {
+		if strings.HasPrefix(c.Name, "__session") {
+			return browser
+		}
+	}
+	t.Fatalf("authtest: the login ended at %s without a session cookie", resp.Request.URL.Path)
+	return nil
+}

@@ -1,0 +1,44 @@
+package authtest_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/authtest"
+	"github.com/authchain/authchain/oidctest"
+)
+
+func TestLoginSignsABrowserIn(t *testing.T) {
+	t.Parallel()
+	app := httptest.NewServer(nil)
+	t.Cleanup(app.Close)
+	idp := oidctest.NewServer(t, oidctest.WithClient(oidctest.Client{
+		ID: "app", Secret: "app-secret", RedirectURIs: []string{app.URL + "/auth/callback"},
+	}))
+	client, err := authchain.New(authchain.Config{
+		Domain: idp.Issuer(), ClientID: "app", ClientSecret: "app-secret", AppBaseURL: app.URL,
+		Secret: secret, AllowInsecureRequests: true, Now: idp.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Config.Handler = client.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := authchain.UserFrom(r.Context()); u != nil {
+			_, _ = io.WriteString(w, u.Subject())
+		}
+	}))
+
+	browser := authtest.Login(t, app.URL, idp, oidctest.User{Subject: "grace", Claims: map[string]any{"name": "Grace"}})
+	resp, err := browser.Get(app.URL + "/anything")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "grace" {
+		t.Errorf("the logged-in browser is %q, want grace", body)
+	}
+}
