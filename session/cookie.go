@@ -61,38 +61,40 @@ func (o CookieOptions) DeleteCookie(h http.Header, name string) {
 // format writes a Set-Cookie value; maxAge -1 means delete, and transient options omit both
 // Max-Age and Expires on a cookie that is not being deleted.
 func (o CookieOptions) format(name, value string, maxAge int64, expires time.Time) string {
-	b := make([]byte, 0, len(name)+len(value)+128)
-	b = append(b, name...)
-	b = append(b, '=')
-	b = append(b, value...)
-	b = append(b, "; Path="...)
-	b = append(b, o.Path...)
+	var b strings.Builder
+	b.Grow(len(name) + len(value) + len(o.Path) + len(o.Domain) + 128)
+	b.WriteString(name)
+	b.WriteByte('=')
+	b.WriteString(value)
+	b.WriteString("; Path=")
+	b.WriteString(o.Path)
 	if o.Domain != "" {
-		b = append(b, "; Domain="...)
-		b = append(b, strings.TrimPrefix(o.Domain, ".")...)
+		b.WriteString("; Domain=")
+		b.WriteString(strings.TrimPrefix(o.Domain, "."))
 	}
 	switch {
 	case maxAge < 0:
-		b = append(b, "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"...)
+		b.WriteString("; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
 	case !o.Transient:
-		b = append(b, "; Expires="...)
-		b = expires.UTC().AppendFormat(b, http.TimeFormat)
-		b = append(b, "; Max-Age="...)
-		b = strconv.AppendInt(b, maxAge, 10)
+		var scratch [64]byte
+		b.WriteString("; Expires=")
+		b.Write(expires.UTC().AppendFormat(scratch[:0], http.TimeFormat))
+		b.WriteString("; Max-Age=")
+		b.Write(strconv.AppendInt(scratch[:0], maxAge, 10))
 	}
-	b = append(b, "; HttpOnly"...)
+	b.WriteString("; HttpOnly")
 	if o.Secure {
-		b = append(b, "; Secure"...)
+		b.WriteString("; Secure")
 	}
 	switch o.SameSite {
 	case http.SameSiteStrictMode:
-		b = append(b, "; SameSite=Strict"...)
+		b.WriteString("; SameSite=Strict")
 	case http.SameSiteNoneMode:
-		b = append(b, "; SameSite=None"...)
+		b.WriteString("; SameSite=None")
 	default:
-		b = append(b, "; SameSite=Lax"...)
+		b.WriteString("; SameSite=Lax")
 	}
-	return string(b)
+	return b.String()
 }
 
 // requestCookie is one cookie of a request's Cookie headers; strings alias the header.

@@ -262,12 +262,9 @@ func (r *Reader) skip(depth int) error {
 	case c == '[':
 		return r.Array(func() error { return r.skip(depth + 1) })
 	case c == '"':
-		end, err := r.scanStringEnd(r.i)
+		end, err := r.scanValidString(r.i)
 		if err != nil {
 			return err
-		}
-		if !validString(r.b[r.i:end]) {
-			return r.fail("bad string")
 		}
 		r.i = end
 		return nil
@@ -291,30 +288,47 @@ func (r *Reader) literal(lit string) error {
 	return nil
 }
 
-// validString checks the escapes of a quoted string (quotes included).
-func validString(q []byte) bool {
-	for j := 1; j < len(q)-1; j++ {
-		if q[j] != '\\' {
-			continue
-		}
-		j++
-		switch q[j] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		case 'u':
-			if j+4 >= len(q) {
-				return false
+// scanValidString returns the offset just past the string that starts at i, checking its
+// escapes on the way.
+func (r *Reader) scanValidString(i int) (int, error) {
+	for j := i + 1; j < len(r.b); j++ {
+		switch c := r.b[j]; {
+		case c == '"':
+			return j + 1, nil
+		case c < 0x20:
+			return 0, r.fail("control character in string")
+		case c == '\\':
+			n := escapeLen(r.b[j+1:])
+			if n == 0 {
+				return 0, r.fail("bad escape")
 			}
-			for _, h := range q[j+1 : j+5] {
-				if !isHex(h) {
-					return false
-				}
-			}
-			j += 4
-		default:
-			return false
+			j += n
 		}
 	}
-	return true
+	return 0, r.fail("unterminated string")
+}
+
+// escapeLen returns how many bytes after a backslash belong to its escape, or 0 when the
+// escape is not valid JSON.
+func escapeLen(rest []byte) int {
+	if len(rest) == 0 {
+		return 0
+	}
+	switch rest[0] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 1
+	case 'u':
+		if len(rest) < 5 {
+			return 0
+		}
+		for _, h := range rest[1:5] {
+			if !isHex(h) {
+				return 0
+			}
+		}
+		return 5
+	}
+	return 0
 }
 
 func isHex(c byte) bool {

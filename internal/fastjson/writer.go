@@ -8,6 +8,14 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
+// plain marks the ASCII bytes that go into a JSON string as they are.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // AppendString appends s as a JSON string. Control characters, quotes, backslashes, invalid
 // UTF-8 (as U+FFFD) and U+2028/U+2029 are escaped as encoding/json escapes them.
 func AppendString(b []byte, s string) []byte {
@@ -16,7 +24,7 @@ func AppendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if plain[c] {
 				i++
 				continue
 			}
