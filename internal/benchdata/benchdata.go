@@ -33,7 +33,7 @@ func UserClaims() map[string]any {
 // Tokens are the realistic session's access, ID and refresh tokens.
 func Tokens() (access, id, refresh string) {
 	return fakeJWT(800, "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9"),
-		fakeJWT(1010, "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Ik"),
+		fakeJWT(1150, "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Ik"),
 		"v1.MRrT8dQ3kPq9ZyXw2LmN0bVc6aHs4uEi7oJt1rGf5yKp-vD9sWq3xZa8nB2mC4lE6jH0gF7dT1"
 }
 
