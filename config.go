@@ -124,21 +124,10 @@ type SessionConfig struct {
 	Cookie CookieConfig
 }
 
-// CookieConfig configures a cookie. Cookies are always HttpOnly.
-type CookieConfig struct {
-	// Name is the session cookie's name; default "__session".
-	Name string
-	// Domain is the Domain attribute; default: host-only.
-	Domain string
-	// Path is the Path attribute; default "/".
-	Path string
-	// SameSite is the SameSite attribute; default Lax.
-	SameSite http.SameSite
-	// Secure marks the cookie Secure. It is always on when AppBaseURL is https.
-	Secure bool
-	// Transient makes the cookie last until the browser closes (no Max-Age).
-	Transient bool
-}
+// CookieConfig configures the session cookie: its name (default "__session"), Domain, Path
+// (default "/"), SameSite (default Lax), Secure (always on when AppBaseURL is https) and
+// Transient. The cookie is always HttpOnly.
+type CookieConfig = session.CookieOptions
 
 // TransactionCookieConfig configures the login transaction cookies.
 type TransactionCookieConfig struct {

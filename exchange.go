@@ -19,11 +19,7 @@ import (
 // signature against the provider's keys, iss, aud and exp; then nonce, azp, iat, auth_time
 // against max_age and at_hash are checked here, with a 30 second tolerance for the clocks.
 func (p *provider) Exchange(ctx context.Context, code, codeVerifier string, check mw.IDTokenCheck) (*mw.Tokens, error) {
-	m, err := p.metadata(ctx)
-	if err != nil {
-		return nil, err
-	}
-	auth, err := p.authenticator(m)
+	m, auth, err := p.tokenEndpoint(ctx)
 	if err != nil {
 		return nil, err
 	}

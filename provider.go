@@ -60,6 +60,20 @@ func (p *provider) authenticator(m *discovery.Metadata) (clientauth.Authenticato
 	return clientauth.Choose(m.TokenEndpointAuthMethodsSupported, p.clientID, p.clientSecret, p.signingKey, p.signingAlg, p.issuer, p.now)
 }
 
+// tokenEndpoint returns the discovery document and the client authentication for a call to
+// the token endpoint.
+func (p *provider) tokenEndpoint(ctx context.Context) (*discovery.Metadata, clientauth.Authenticator, error) {
+	m, err := p.metadata(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	auth, err := p.authenticator(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, auth, nil
+}
+
 // AuthorizationURL returns the authorization endpoint with params, pushed first with PAR.
 func (p *provider) AuthorizationURL(ctx context.Context, params url.Values) (string, error) {
 	m, err := p.metadata(ctx)

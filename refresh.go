@@ -109,11 +109,7 @@ func (f *refresher) remember(key string, t *mw.Tokens) {
 // audience and scope when given. An ID token in the answer is verified (OpenID Connect Core
 // §12.2: same issuer, audience and subject); an answer without one is fine.
 func (p *provider) Refresh(ctx context.Context, q refreshRequest) (*mw.Tokens, error) {
-	m, err := p.metadata(ctx)
-	if err != nil {
-		return nil, err
-	}
-	auth, err := p.authenticator(m)
+	m, auth, err := p.tokenEndpoint(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -216,10 +216,8 @@ func checkScope(params url.Values) error {
 // sessionCookie returns the session cookie's options.
 func (r *resolved) sessionCookie() session.CookieOptions {
 	c := r.Session.Cookie
-	return session.CookieOptions{
-		Name: c.Name, Domain: c.Domain, Path: c.Path, SameSite: c.SameSite,
-		Secure: c.Secure || r.httpsBase(), Transient: c.Transient,
-	}.WithDefaults()
+	c.Secure = c.Secure || r.httpsBase()
+	return c.WithDefaults()
 }
 
 // transactionCookie returns the transaction cookies' options (Name holds the prefix).
