@@ -44,6 +44,7 @@ type provider struct {
 
 var _ mw.Provider = (*provider)(nil)
 
+// Issuer returns the issuer identifier.
 func (p *provider) Issuer() string { return p.issuer }
 
 // metadata returns the discovery document; failures are ErrProviderUnavailable.

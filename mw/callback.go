@@ -58,6 +58,7 @@ type CallbackError struct {
 	Err error
 }
 
+// Error says what failed and why.
 func (e *CallbackError) Error() string { return fmt.Sprintf("callback: %s: %v", e.Code, e.Err) }
 
 // Unwrap returns the cause.

@@ -30,6 +30,7 @@ func (w *commitWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write commits, then writes.
 func (w *commitWriter) Write(b []byte) (int, error) {
 	w.commitOnce()
 	return w.ResponseWriter.Write(b)

@@ -86,6 +86,7 @@ type OAuthError struct {
 	Description string
 }
 
+// Error returns the code and the description.
 func (e *OAuthError) Error() string {
 	if e.Description == "" {
 		return "oauth error " + e.Code

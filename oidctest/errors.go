@@ -14,6 +14,7 @@ type oauthError struct {
 	basicAuth   bool // the client tried HTTP Basic authentication: answer with a challenge
 }
 
+// Error returns the OAuth error code and description.
 func (e *oauthError) Error() string { return e.code + ": " + e.description }
 
 func errInvalidRequest(desc string) *oauthError {

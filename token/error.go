@@ -29,6 +29,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns the code, the message and the cause; never a token.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return "token: " + e.Code + ": " + e.Message + ": " + e.Err.Error()
