@@ -32,7 +32,6 @@ type State struct {
 	loaded    *session.Loaded
 	current   *session.Session
 	changed   bool // the session was replaced or updated
-	fresh     bool // the session is a new login: a stored session gets a new id
 	cleared   bool // the session was ended
 	committed bool
 }
@@ -109,8 +108,8 @@ func (st *State) Commit(ctx context.Context, h http.Header) {
 	switch {
 	case st.cleared || (st.current == nil && st.loaded.Carried()):
 		st.clear(ctx, h)
-	case st.current != nil && (st.changed || st.loaded.Due):
-		err := st.manager.Save(ctx, h, st.loaded, st.current, session.SaveOptions{NewSession: st.fresh})
+	case st.current != nil && (st.changed || (st.loaded != nil && st.loaded.Due)):
+		err := st.manager.Save(ctx, h, st.loaded, st.current, session.SaveOptions{})
 		if errors.Is(err, session.ErrSessionGone) {
 			st.current = nil
 			st.clear(ctx, h)
