@@ -3,6 +3,7 @@ package authchain
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 
 	"github.com/authchain/authchain/mw"
@@ -214,7 +215,8 @@ func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tok
 	}
 	candidate := ns.Clone()
 	candidate.TokenSet.IDToken = t.IDToken
-	candidate.User = session.NewUser(t.Claims)
+	// The refresh result may be shared by concurrent requests: the hook gets its own claims.
+	candidate.User = session.NewUser(maps.Clone(t.Claims))
 	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: candidate, IDToken: t.IDToken})
 	switch {
 	case err != nil:
