@@ -201,14 +201,8 @@ func (r *resolved) resolveCookies() error {
 func (r *resolved) httpsBase() bool { return r.baseURL != nil && r.baseURL.Scheme == "https" }
 
 func checkScope(params url.Values) error {
-	scope := params.Get("scope")
-	if scope == "" {
+	if scope := params.Get("scope"); scope == "" || hasWord(scope, "openid") {
 		return nil
-	}
-	for s := range strings.FieldsSeq(scope) {
-		if s == "openid" {
-			return nil
-		}
 	}
 	return configError("AuthorizationParameters", "scope must include openid")
 }
