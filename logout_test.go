@@ -89,15 +89,14 @@ func TestLogoutWithoutProviderLogoutIsLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	appSrv.Config.Handler = client.Middleware(userPage())
-	noEndSession := struct{ URL string }{appSrv.URL}
 	for _, tc := range []struct{ returnTo, want string }{
 		{"/bye?x=1", "/bye?x=1"},
-		{noEndSession.URL + "/bye", "/bye"},
+		{appSrv.URL + "/bye", "/bye"},
 		{"https://evil.example/", "/"},
 		{"//evil.example", "/"},
 		{"", "/"},
 	} {
-		resp, _ := newBrowser(t, false).get(noEndSession.URL + "/auth/logout?returnTo=" + url.QueryEscape(tc.returnTo))
+		resp, _ := newBrowser(t, false).get(appSrv.URL + "/auth/logout?returnTo=" + url.QueryEscape(tc.returnTo))
 		if got := resp.Header.Get("Location"); got != tc.want {
 			t.Errorf("returnTo %q: Location %q, want %q", tc.returnTo, got, tc.want)
 		}
