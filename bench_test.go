@@ -1,8 +1,10 @@
 package authchain_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +101,65 @@ func BenchmarkAccessTokenValid(b *testing.B) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	runMiddleware(b, h, signedInRequest(b, now.Add(-10*time.Second), now), false)
+}
+
+// floodHeaderBytes is the size of the flooded Cookie headers: about 1 MB, which net/http's
+// default MaxHeaderBytes accepts.
+const floodHeaderBytes = 1 << 20
+
+// floodCookies returns "name<i>=value; " cookies, i counting from 0, until they make n bytes.
+func floodCookies(name, value string, n int) string {
+	var b strings.Builder
+	b.Grow(n + 64)
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "%s%d=%s; ", name, i, value)
+	}
+	return b.String()
+}
+
+// sessionCookieName returns the name of the first session cookie r carries.
+func sessionCookieName(b *testing.B, r *http.Request) string {
+	cs := r.Cookies()
+	if len(cs) == 0 {
+		b.Fatal("the request carries no session cookie")
+	}
+	name, _, _ := strings.Cut(cs[0].Name, "__0")
+	return name
+}
+
+// BenchmarkCookieFloodFamily: a 1 MB Cookie header of junk chunk names of the session cookie
+// (name__0=, name__1=, …). The scan stops at the family's bound and the request is signed
+// out (compare with BenchmarkMiddlewareSignedIn).
+func BenchmarkCookieFloodFamily(b *testing.B) {
+	now := time.Unix(1_800_000_000, 0)
+	h := benchClient(b, now).Middleware(empty)
+	name := sessionCookieName(b, signedInRequest(b, now, now))
+	r := httptest.NewRequest(http.MethodGet, "https://app.example.com/page", nil)
+	r.Header.Set("Cookie", floodCookies(name+"__", "", floodHeaderBytes))
+	b.SetBytes(int64(len(r.Header.Get("Cookie"))))
+	runMiddleware(b, h, r, true)
+}
+
+// BenchmarkCookieFloodOther: a real session in the middle of a 1 MB Cookie header of other
+// cookies: unrelated names, and near misses that contain the session cookie's name without
+// being it. The header is scanned once; ns/header-byte is the cost of each of its bytes.
+func BenchmarkCookieFloodOther(b *testing.B) {
+	now := time.Unix(1_800_000_000, 0)
+	h := benchClient(b, now).Middleware(empty)
+	signedIn := signedInRequest(b, now.Add(-10*time.Second), now)
+	name := sessionCookieName(b, signedIn)
+	for _, filler := range []struct{ label, prefix string }{
+		{"unrelated", "pref_"},
+		{"near-misses", "x" + name + "_"},
+	} {
+		b.Run(filler.label, func(b *testing.B) {
+			half := floodCookies(filler.prefix, "1", floodHeaderBytes/2)
+			header := half + signedIn.Header.Get("Cookie") + "; " + half
+			r := httptest.NewRequest(http.MethodGet, "https://app.example.com/page", nil)
+			r.Header.Set("Cookie", header)
+			b.SetBytes(int64(len(header)))
+			runMiddleware(b, h, r, false)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(header)), "ns/header-byte")
+		})
+	}
 }

@@ -19,36 +19,6 @@ const chunkSep = "__"
 // chunkName returns the name of chunk i of the cookie called name.
 func chunkName(name string, i int) string { return name + chunkSep + strconv.Itoa(i) }
 
-// chunkIndex returns i when cookie is chunk i of name (canonical decimal), or -1.
-func chunkIndex(name, cookie string) int {
-	rest, ok := strings.CutPrefix(cookie, name+chunkSep)
-	if !ok || rest == "" || len(rest) > 3 || (rest[0] == '0' && len(rest) > 1) {
-		return -1
-	}
-	i, err := strconv.Atoi(rest)
-	if err != nil || i < 0 {
-		return -1
-	}
-	return i
-}
-
-// isFamily reports whether cookie is name itself or one of its chunks (canonical or not).
-func isFamily(name, cookie string) bool {
-	if cookie == name {
-		return true
-	}
-	rest, ok := strings.CutPrefix(cookie, name+chunkSep)
-	if !ok || rest == "" {
-		return false
-	}
-	for _, c := range []byte(rest) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // splitValue returns the cookie values that carry sealed: one value when it fits in a cookie,
 // else chunks whose first one starts with "<count>.". It returns nil when sealed needs more than
 // MaxChunks chunks or MaxSealedBytes.
@@ -77,72 +47,66 @@ func splitValue(sealed string) []string {
 }
 
 // joinValue reassembles the sealed value from the cookies of name's family that a request
-// carried. stale lists the carried cookies that the value does not use (leftover chunks of an
-// older write, or chunks beside an unchunked cookie): they are to be deleted. ok is false when
-// the cookies do not make one value: a missing or duplicated chunk, a bad count, an oversized
-// total, or the unchunked cookie twice.
-func joinValue(name string, carried []requestCookie) (sealed string, stale []string, ok bool) {
+// carried. stale holds the canonical names carried that the value does not use (leftover chunks
+// of an older write, or chunks beside an unchunked cookie): they are to be deleted. ok is false
+// when the cookies do not make one value: a missing or duplicated chunk, a bad count, an
+// oversized total, or the unchunked cookie twice.
+func joinValue(carried []requestCookie) (sealed string, stale cookieSet, ok bool) {
 	whole, wholes := "", 0
+	var present cookieSet
 	for _, c := range carried {
-		if c.name == name {
+		if c.index == wholeIndex {
 			whole, wholes = c.value, wholes+1
 		}
+		present |= bit(c.index)
 	}
 	switch {
 	case wholes > 1:
-		return "", nil, false
+		return "", 0, false
 	case wholes == 1:
-		for _, c := range carried {
-			if c.name != name {
-				stale = append(stale, c.name)
-			}
-		}
 		if len(whole) > MaxSealedBytes {
-			return "", nil, false
+			return "", 0, false
 		}
-		return whole, stale, true
+		return whole, present &^ bit(wholeIndex), true
 	}
-	return joinChunks(name, carried)
+	return joinChunks(carried, present)
 }
 
-func joinChunks(name string, carried []requestCookie) (string, []string, bool) {
-	n, ok := chunkCount(name, carried)
+func joinChunks(carried []requestCookie, present cookieSet) (string, cookieSet, bool) {
+	n, ok := chunkCount(carried)
 	if !ok {
-		return "", nil, false
+		return "", 0, false
 	}
-	parts := make([]string, n)
-	var stale []string
+	var parts [MaxChunks]string
 	total := 0
 	for _, c := range carried {
-		i := chunkIndex(name, c.name)
 		switch {
-		case i < 0 || i >= n:
-			stale = append(stale, c.name)
-		case parts[i] != "":
-			return "", nil, false
+		case c.index < 0 || c.index >= n:
+		case parts[c.index] != "":
+			return "", 0, false
 		default:
-			parts[i] = c.value
+			parts[c.index] = c.value
 			total += len(c.value)
 		}
 	}
 	if total > MaxSealedBytes+len(strconv.Itoa(MaxChunks))+1 {
-		return "", nil, false
+		return "", 0, false
 	}
-	for _, p := range parts {
+	for _, p := range parts[:n] {
 		if p == "" {
-			return "", nil, false
+			return "", 0, false
 		}
 	}
-	joined := strings.Join(parts, "")
+	joined := strings.Join(parts[:n], "")
 	_, sealed, _ := strings.Cut(joined, ".")
-	return sealed, stale, true
+	return sealed, present &^ chunks(n), true
 }
 
 // chunkCount reads the count that the first chunk records.
-func chunkCount(name string, carried []requestCookie) (int, bool) {
+func chunkCount(carried []requestCookie) (int, bool) {
 	first := ""
 	for _, c := range carried {
-		if chunkIndex(name, c.name) == 0 {
+		if c.index == 0 {
 			if first != "" {
 				return 0, false
 			}

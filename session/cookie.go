@@ -96,26 +96,3 @@ func (o CookieOptions) format(name, value string, maxAge int64, expires time.Tim
 	}
 	return b.String()
 }
-
-// requestCookie is one cookie of a request's Cookie headers; strings alias the header.
-type requestCookie struct {
-	name, value string
-}
-
-// scanCookies calls fn for each cookie in r's Cookie headers whose name starts with prefix,
-// without allocating. Values lose one pair of surrounding double quotes, as net/http does.
-func scanCookies(r *http.Request, prefix string, fn func(requestCookie)) {
-	for _, line := range r.Header["Cookie"] {
-		for part := range strings.SplitSeq(line, ";") {
-			part = strings.TrimSpace(part)
-			if !strings.HasPrefix(part, prefix) {
-				continue
-			}
-			name, value, _ := strings.Cut(part, "=")
-			if len(value) > 1 && value[0] == '"' && value[len(value)-1] == '"' {
-				value = value[1 : len(value)-1]
-			}
-			fn(requestCookie{name: strings.TrimSpace(name), value: value})
-		}
-	}
-}

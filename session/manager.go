@@ -41,34 +41,20 @@ type Loaded struct {
 	// has passed, or one whose cookies need tidying (leftover chunks).
 	Due bool
 
-	carried []string // names of the session cookies the request carried
-	stale   []string // names among carried that the session does not use
-	id      string   // the stored session's id (stateful)
+	carried cookieSet // the canonical session cookies the request carried
+	id      string    // the stored session's id (stateful)
 }
 
 // Carried reports whether the request carried any session cookie, valid or not.
-func (l *Loaded) Carried() bool { return l != nil && len(l.carried) > 0 }
+func (l *Loaded) Carried() bool { return l != nil && l.carried != 0 }
 
 // NeedsClearing reports whether the request carried session cookies that do not make a
 // session (tampered, expired, badly chunked): the response should clear them.
-func (l *Loaded) NeedsClearing() bool { return l != nil && l.Session == nil && len(l.carried) > 0 }
+func (l *Loaded) NeedsClearing() bool { return l != nil && l.Session == nil && l.carried != 0 }
 
 // deleteUnused deletes the carried cookies that the new write does not set.
-func deleteUnused(h http.Header, opts CookieOptions, carried, written []string) {
-	for _, name := range carried {
-		if !contains(written, name) {
-			opts.DeleteCookie(h, name)
-		}
-	}
-}
-
-func contains(names []string, name string) bool {
-	for _, n := range names {
-		if n == name {
-			return true
-		}
-	}
-	return false
+func deleteUnused(h http.Header, opts CookieOptions, carried, written cookieSet) {
+	(carried &^ written).each(opts.Name, func(name string) { opts.DeleteCookie(h, name) })
 }
 
 // noStore marks a response that sets session cookies as uncacheable, so that no shared cache

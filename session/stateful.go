@@ -61,9 +61,12 @@ func NewStateful(cfg StatefulConfig) (*Stateful, error) {
 // Load reads the id cookie and fetches the session from the store. Only a store failure is an
 // error.
 func (m *Stateful) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
-	carried := familyCookies(r, m.cookie.Name)
-	l := &Loaded{carried: cookieNames(carried)}
-	id, ok := m.readID(carried)
+	found, carried, ok := family(r, m.cookie.Name)
+	l := &Loaded{carried: carried}
+	if !ok {
+		return l, nil
+	}
+	id, ok := m.readID(found)
 	if !ok {
 		return l, nil
 	}
@@ -83,8 +86,7 @@ func (m *Stateful) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
 		return l, nil
 	}
 	l.Session = s
-	l.stale = without(l.carried, m.cookie.Name)
-	l.Due = len(l.stale) > 0 || m.life.Due(&s.Internal, now)
+	l.Due = l.carried != bit(wholeIndex) || m.life.Due(&s.Internal, now)
 	return l, nil
 }
 
@@ -92,7 +94,7 @@ func (m *Stateful) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
 func (m *Stateful) readID(carried []requestCookie) (string, bool) {
 	value, n := "", 0
 	for _, c := range carried {
-		if c.name == m.cookie.Name {
+		if c.index == wholeIndex {
 			value, n = c.value, n+1
 		}
 	}
@@ -113,7 +115,7 @@ func (m *Stateful) Save(ctx context.Context, h http.Header, l *Loaded, s *Sessio
 	now := m.now()
 	m.life.stamp(&s.Internal, now)
 	expires := s.Internal.ExpiresAt
-	var carried []string
+	var carried cookieSet
 	oldID := ""
 	if l != nil {
 		carried, oldID = l.carried, l.id
@@ -127,7 +129,7 @@ func (m *Stateful) Save(ctx context.Context, h http.Header, l *Loaded, s *Sessio
 		return err
 	}
 	m.cookie.SetCookie(h, m.cookie.Name, sealed, expires, now)
-	deleteUnused(h, m.cookie, carried, []string{m.cookie.Name})
+	deleteUnused(h, m.cookie, carried, bit(wholeIndex))
 	noStore(h)
 	if l != nil {
 		l.id = id
@@ -196,7 +198,7 @@ func (m *Stateful) Clear(ctx context.Context, h http.Header, l *Loaded) error {
 		l.id = ""
 	}
 	if l.Carried() {
-		deleteUnused(h, m.cookie, l.carried, nil)
+		deleteUnused(h, m.cookie, l.carried, 0)
 		noStore(h)
 	}
 	return err
@@ -208,14 +210,4 @@ func newID() (string, error) {
 		return "", fmt.Errorf("session: generating an id: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-func without(names []string, name string) []string {
-	var out []string
-	for _, n := range names {
-		if n != name {
-			out = append(out, n)
-		}
-	}
-	return out
 }

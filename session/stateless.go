@@ -52,12 +52,12 @@ func NewStateless(cfg StatelessConfig) (*Stateless, error) {
 // Load reads the session r carries. It never fails: any cookie that does not open is "no
 // session".
 func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
-	carried := familyCookies(r, m.cookie.Name)
-	l := &Loaded{carried: cookieNames(carried)}
-	if len(carried) == 0 {
+	found, carried, ok := family(r, m.cookie.Name)
+	l := &Loaded{carried: carried}
+	if !ok || carried == 0 {
 		return l, nil
 	}
-	sealed, stale, ok := joinValue(m.cookie.Name, carried)
+	sealed, stale, ok := joinValue(found)
 	if !ok {
 		return l, nil
 	}
@@ -69,8 +69,8 @@ func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
 	if m.life.Expired(&s.Internal, now) {
 		return l, nil
 	}
-	l.Session, l.stale = s, stale
-	l.Due = len(stale) > 0 || m.life.Due(&s.Internal, now)
+	l.Session = s
+	l.Due = stale != 0 || m.life.Due(&s.Internal, now)
 	return l, nil
 }
 
@@ -98,46 +98,20 @@ func (m *Stateless) Save(_ context.Context, h http.Header, l *Loaded, s *Session
 // Clear deletes the session cookies the request carried.
 func (m *Stateless) Clear(_ context.Context, h http.Header, l *Loaded) error {
 	if l.Carried() {
-		deleteUnused(h, m.cookie, l.carried, nil)
+		deleteUnused(h, m.cookie, l.carried, 0)
 		noStore(h)
 	}
 	return nil
 }
 
-// writeValues sets one cookie per value (the name itself, or chunks) and returns their names.
-func writeValues(h http.Header, opts CookieOptions, values []string, expires, now time.Time) []string {
+// writeValues sets one cookie per value (the name itself, or chunks) and returns them.
+func writeValues(h http.Header, opts CookieOptions, values []string, expires, now time.Time) cookieSet {
 	if len(values) == 1 {
 		opts.SetCookie(h, opts.Name, values[0], expires, now)
-		return []string{opts.Name}
+		return bit(wholeIndex)
 	}
-	names := make([]string, len(values))
 	for i, v := range values {
-		names[i] = chunkName(opts.Name, i)
-		opts.SetCookie(h, names[i], v, expires, now)
+		opts.SetCookie(h, chunkName(opts.Name, i), v, expires, now)
 	}
-	return names
-}
-
-// familyCookies returns the cookies of r called name or one of its chunk names.
-func familyCookies(r *http.Request, name string) []requestCookie {
-	var found []requestCookie
-	scanCookies(r, name, func(c requestCookie) {
-		if isFamily(name, c.name) {
-			found = append(found, c)
-		}
-	})
-	return found
-}
-
-func cookieNames(cs []requestCookie) []string {
-	if len(cs) == 0 {
-		return nil
-	}
-	names := make([]string, 0, len(cs))
-	for _, c := range cs {
-		if !contains(names, c.name) {
-			names = append(names, c.name)
-		}
-	}
-	return names
+	return chunks(len(values))
 }

@@ -4,7 +4,8 @@
 //
 // Without AUTH0_DOMAIN it starts a demo OpenID Provider (package oidctest, with its login form)
 // on a loopback port; with AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and AUTH0_SECRET
-// it uses that provider. It listens on PORT (default 3000); its URL is APP_BASE_URL, default
+// it uses that provider. It listens on HOST:PORT (default 127.0.0.1:3000, so only this machine
+// reaches it; HOST=0.0.0.0 opens it to the network); its URL is APP_BASE_URL, default
 // http://localhost:PORT.
 package main
 
@@ -33,14 +34,14 @@ func main() {
 	}
 }
 
-// run serves the app on PORT (default 3000; 0 picks a free port) until ctx is done, then shuts
+// run serves the app on HOST:PORT (default 127.0.0.1:3000; port 0 picks a free one) until ctx is done, then shuts
 // down gracefully and stops the demo provider it started, if any. It prints the URL to open,
 // and the demo provider's issuer when there is one.
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
-	ln, err := net.Listen("tcp", ":"+cmp.Or(getenv("PORT"), "3000"))
+	ln, err := listen(getenv)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
 	app, err := newServer(setup{
 		getenv:      getenv,
@@ -54,8 +55,35 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if app.idp != nil {
 		fmt.Fprintf(stdout, "demo OpenID Provider: %s (log in with any name)\n", app.idp.Issuer())
 	}
-	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	return errors.Join(serve(ctx, srv, ln), app.Close())
+	return errors.Join(serve(ctx, newHTTPServer(app.handler, logger), ln), app.Close())
+}
+
+// maxHeaderBytes bounds a request's headers: room for a session of several cookie chunks and
+// a few logins in progress (proxies such as nginx refuse more than 8 KB a header line anyway),
+// far below net/http's default of 1 MB.
+const maxHeaderBytes = 64 << 10
+
+// newHTTPServer returns the server of handler, with bounds that keep slow or oversized
+// requests from holding the server's resources.
+func newHTTPServer(handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// listen listens on HOST:PORT, by default on the loopback interface only.
+func listen(getenv func(string) string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(cmp.Or(getenv("HOST"), "127.0.0.1"), cmp.Or(getenv("PORT"), "3000")))
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	return ln, nil
 }
 
 // serve serves ln with srv until ctx is done, then shuts srv down gracefully.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -98,5 +100,49 @@ func TestRunReportsListenErrors(t *testing.T) {
 	err := run(t.Context(), func(string) string { return "not-a-port" }, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Errorf("run = %v, want a listen error", err)
+	}
+}
+
+// TestServerRefusesOversizedHeaders: the example's server refuses a request whose headers are
+// over maxHeaderBytes (a flood of cookies) and bounds slow clients with timeouts.
+func TestServerRefusesOversizedHeaders(t *testing.T) {
+	t.Parallel()
+	srv := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}), slog.New(slog.DiscardHandler))
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
+		t.Errorf("timeouts: header %v, read %v, write %v, idle %v; want all set", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	req, err := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", strings.Repeat("__session__1=; ", 2*maxHeaderBytes/15))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("a %d-byte Cookie header got %d, want 431", len(req.Header.Get("Cookie")), res.StatusCode)
+	}
+}
+
+// TestRunListensOnLoopbackByDefault: without HOST the example is not reachable from the
+// network.
+func TestRunListensOnLoopbackByDefault(t *testing.T) {
+	t.Parallel()
+	ln, err := listen(func(k string) string { return map[string]string{"PORT": "0"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+		t.Errorf("listens on %v, want a loopback address", ip)
 	}
 }
