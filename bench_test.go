@@ -39,7 +39,9 @@ func signedInRequest(b *testing.B, written, now time.Time) *http.Request {
 		b.Fatal(err)
 	}
 	r := httptest.NewRequest(http.MethodGet, "https://app.example.com/page", nil)
-	err := authtest.WithSession(r, s, authtest.Options{Secret: testSecret, Now: func() time.Time { return written }})
+	// The application is on https: its cookie is Secure, so named with the __Host- prefix.
+	opts := authtest.Options{Secret: testSecret, Cookie: session.CookieOptions{Secure: true}, Now: func() time.Time { return written }}
+	err := authtest.WithSession(r, s, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,10 +68,20 @@ func runMiddleware(b *testing.B, h http.Handler, r *http.Request, wantCookies bo
 
 var empty = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 
+// signedIn is an empty handler that fails the benchmark when the request is signed out.
+func signedIn(b *testing.B) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if authchain.SessionFrom(r.Context()) == nil {
+			b.Fatal("the request is signed out")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
 // BenchmarkMiddlewareSignedIn: a signed-in request whose rolling session is not due.
 func BenchmarkMiddlewareSignedIn(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
-	h := benchClient(b, now).Middleware(empty)
+	h := benchClient(b, now).Middleware(signedIn(b))
 	runMiddleware(b, h, signedInRequest(b, now.Add(-10*time.Second), now), false)
 }
 
@@ -77,7 +89,7 @@ func BenchmarkMiddlewareSignedIn(b *testing.B) {
 // and its cookies set.
 func BenchmarkMiddlewareRoll(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
-	h := benchClient(b, now).Middleware(empty)
+	h := benchClient(b, now).Middleware(signedIn(b))
 	runMiddleware(b, h, signedInRequest(b, now.Add(-2*time.Minute), now), true)
 }
 
@@ -145,7 +157,7 @@ func BenchmarkCookieFloodFamily(b *testing.B) {
 // being it. The header is scanned once; ns/header-byte is the cost of each of its bytes.
 func BenchmarkCookieFloodOther(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
-	h := benchClient(b, now).Middleware(empty)
+	h := benchClient(b, now).Middleware(signedIn(b))
 	signedIn := signedInRequest(b, now.Add(-10*time.Second), now)
 	name := sessionCookieName(b, signedIn)
 	for _, filler := range []struct{ label, prefix string }{

@@ -125,8 +125,10 @@ type SessionConfig struct {
 }
 
 // CookieConfig configures the session cookie: its name (default "__session"), Domain, Path
-// (default "/"), SameSite (default Lax), Secure (always on when AppBaseURL is https) and
-// Transient. The cookie is always HttpOnly.
+// (default "/"), SameSite (default Lax), Secure (always on when AppBaseURL is https),
+// Transient and DisableHostPrefix. The cookie is always HttpOnly. A Secure cookie with Path
+// "/" and no Domain is named with the "__Host-" prefix ("__Host-__session") unless
+// DisableHostPrefix is set.
 type CookieConfig = session.CookieOptions
 
 // TransactionCookieConfig configures the login transaction cookies.
@@ -143,6 +145,9 @@ type TransactionCookieConfig struct {
 	Secure bool
 	// MaxAge is how long a login may take; default one hour.
 	MaxAge time.Duration
+	// DisableHostPrefix keeps Prefix as it is. Without it, Secure cookies with Path "/" and no
+	// Domain are named "__Host-" + Prefix + …, as the session cookie is (see CookieConfig).
+	DisableHostPrefix bool
 }
 
 // LogoutStrategy chooses how the logout route logs out at the provider.

@@ -112,13 +112,14 @@ func TestConfigFromLookup(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
 		"AUTH0_DOMAIN": "tenant.auth0.com", "AUTH0_CLIENT_ID": "id", "AUTH0_CLIENT_SECRET": "cs",
-		"AUTH0_SECRET":           testSecret + ", " + strings.Repeat("r", 32),
-		"APP_BASE_URL":           "https://app.example.com",
-		"AUTH0_COOKIE_DOMAIN":    "example.com",
-		"AUTH0_COOKIE_PATH":      "/app",
-		"AUTH0_COOKIE_SECURE":    "true",
-		"AUTH0_COOKIE_SAME_SITE": "Strict",
-		"AUTH0_COOKIE_TRANSIENT": "1",
+		"AUTH0_SECRET":                     testSecret + ", " + strings.Repeat("r", 32),
+		"APP_BASE_URL":                     "https://app.example.com",
+		"AUTH0_COOKIE_DOMAIN":              "example.com",
+		"AUTH0_COOKIE_PATH":                "/app",
+		"AUTH0_COOKIE_SECURE":              "true",
+		"AUTH0_COOKIE_SAME_SITE":           "Strict",
+		"AUTH0_COOKIE_TRANSIENT":           "1",
+		"AUTH0_COOKIE_DISABLE_HOST_PREFIX": "true",
 	}
 	cfg, err := authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
@@ -127,7 +128,8 @@ func TestConfigFromLookup(t *testing.T) {
 	c := cfg.Session.Cookie
 	if cfg.Domain != "tenant.auth0.com" || cfg.ClientID != "id" || cfg.ClientSecret != "cs" || cfg.Secret != testSecret ||
 		len(cfg.RetiredSecrets) != 1 || cfg.AppBaseURL != "https://app.example.com" ||
-		c.Domain != "example.com" || c.Path != "/app" || !c.Secure || c.SameSite != http.SameSiteStrictMode || !c.Transient {
+		c.Domain != "example.com" || c.Path != "/app" || !c.Secure || c.SameSite != http.SameSiteStrictMode || !c.Transient ||
+		!c.DisableHostPrefix || !cfg.TransactionCookie.DisableHostPrefix {
 		t.Errorf("config = %+v", cfg)
 	}
 	if _, err := authchain.New(cfg); err != nil {

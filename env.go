@@ -15,7 +15,8 @@ import (
 //	AUTH0_CLIENT_ASSERTION_SIGNING_KEY  PEM private key (private_key_jwt)
 //	AUTH0_CLIENT_ASSERTION_SIGNING_ALG
 //	AUTH0_COOKIE_DOMAIN, AUTH0_COOKIE_PATH, AUTH0_COOKIE_SECURE (true/false),
-//	AUTH0_COOKIE_SAME_SITE (lax/strict/none), AUTH0_COOKIE_TRANSIENT (true/false)
+//	AUTH0_COOKIE_SAME_SITE (lax/strict/none), AUTH0_COOKIE_TRANSIENT (true/false),
+//	AUTH0_COOKIE_DISABLE_HOST_PREFIX (true/false: keep "__session" on https, no "__Host-")
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
 //
 // Missing required values are reported by New, with every other problem; ConfigFromEnv
@@ -55,8 +56,10 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 	parseBool("AUTH0_COOKIE_SECURE", &c.Secure)
 	parseBool("AUTH0_COOKIE_TRANSIENT", &c.Transient)
+	parseBool("AUTH0_COOKIE_DISABLE_HOST_PREFIX", &c.DisableHostPrefix)
 	parseBool("AUTH0_ALLOW_INSECURE_REQUESTS", &cfg.AllowInsecureRequests)
 	cfg.TransactionCookie.Secure = c.Secure
+	cfg.TransactionCookie.DisableHostPrefix = c.DisableHostPrefix
 	if v := get("AUTH0_COOKIE_SAME_SITE"); v != "" {
 		ss, ok := map[string]http.SameSite{"lax": http.SameSiteLaxMode, "strict": http.SameSiteStrictMode, "none": http.SameSiteNoneMode}[strings.ToLower(v)]
 		if !ok {

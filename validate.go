@@ -219,7 +219,7 @@ func (r *resolved) transactionCookie() session.CookieOptions {
 	c := r.TransactionCookie
 	return session.CookieOptions{
 		Name: c.Prefix, Domain: c.Domain, Path: c.Path, SameSite: c.SameSite,
-		Secure: c.Secure || r.httpsBase(),
+		Secure: c.Secure || r.httpsBase(), DisableHostPrefix: c.DisableHostPrefix,
 	}
 }
 

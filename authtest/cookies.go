@@ -16,7 +16,9 @@ const DefaultSID = "auth0-sid"
 type Options struct {
 	// Secret is the application's secret (AUTH0_SECRET). Required.
 	Secret string
-	// Cookie is the session cookie's name and attributes; zero means the defaults.
+	// Cookie is the session cookie's name and attributes; zero means the defaults. For an
+	// application on https set Secure, as the application's cookie is: the name then takes
+	// the "__Host-" prefix, as the application's does.
 	Cookie session.CookieOptions
 	// Lifetime is the application's session lifetime; zero means the defaults.
 	Lifetime session.Lifetime

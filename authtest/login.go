@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/authchain/authchain/oidctest"
+	"github.com/authchain/authchain/session"
 )
 
 // Login logs a test browser in to the application at appURL through the real flow: the
@@ -38,7 +39,7 @@ func Login(t testing.TB, appURL string, idp *oidctest.Server, user ...oidctest.U
 		t.Fatalf("authtest: logging in ended with %d at %s", resp.StatusCode, resp.Request.URL.Path)
 	}
 	for _, c := range jar.Cookies(resp.Request.URL) {
-		if strings.HasPrefix(c.Name, "__session") {
+		if strings.HasPrefix(strings.TrimPrefix(c.Name, session.HostPrefix), session.DefaultCookieName) {
 			return browser
 		}
 	}

@@ -92,13 +92,19 @@ func (c *Codec) Seal(name string, plain []byte) (string, error) {
 // Open authenticates and decrypts value, read from the cookie called name. Any failure wraps
 // ErrInvalidCookie.
 func (c *Codec) Open(name, value string) ([]byte, error) {
-	var plain []byte
-	for _, sc := range c.codecs {
+	plain, _, err := c.open(name, value)
+	return plain, err
+}
+
+// open is Open that also reports whether a retired secret opened the value: it is then to be
+// sealed again with the current secret.
+func (c *Codec) open(name, value string) (plain []byte, retired bool, err error) {
+	for i, sc := range c.codecs {
 		if err := sc.Decode(name, value, &plain); err == nil {
-			return plain, nil
+			return plain, i > 0, nil
 		}
 	}
-	return nil, ErrInvalidCookie
+	return nil, false, ErrInvalidCookie
 }
 
 // Encode seals v's JSON for the cookie called name.
@@ -119,9 +125,15 @@ func (c *Codec) Encode(name string, v any) (string, error) {
 // Decode opens value, read from the cookie called name, and decodes its JSON into dst. Any
 // failure, including JSON that does not fit dst, wraps ErrInvalidCookie.
 func (c *Codec) Decode(name, value string, dst any) error {
-	plain, err := c.Open(name, value)
+	_, err := c.decode(name, value, dst)
+	return err
+}
+
+// decode is Decode that also reports whether a retired secret opened the value.
+func (c *Codec) decode(name, value string, dst any) (retired bool, err error) {
+	plain, retired, err := c.open(name, value)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if s, ok := dst.(*Session); ok {
 		err = s.UnmarshalJSON(plain)
@@ -129,7 +141,7 @@ func (c *Codec) Decode(name, value string, dst any) error {
 		err = json.Unmarshal(plain, dst)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidCookie, err)
+		return false, fmt.Errorf("%w: %w", ErrInvalidCookie, err)
 	}
-	return nil
+	return retired, nil
 }

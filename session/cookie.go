@@ -10,9 +10,16 @@ import (
 // DefaultCookieName is the session cookie's name unless configured otherwise.
 const DefaultCookieName = "__session"
 
+// HostPrefix starts the name of a cookie that is Secure, has Path=/ and no Domain, unless
+// CookieOptions.DisableHostPrefix is set. Browsers accept such a cookie only from a secure page
+// of the very host, for the whole host (RFC 6265bis §4.1.3.2): a sibling subdomain or a plain
+// http page cannot set or overwrite it, which stops cookie tossing and session fixation.
+const HostPrefix = "__Host-"
+
 // CookieOptions are the attributes of the session cookie. The cookie is always HttpOnly.
 type CookieOptions struct {
 	// Name is the cookie's name; default "__session". Chunks are called Name__0, Name__1, ….
+	// A cookie that qualifies gets the HostPrefix in front of it (see DisableHostPrefix).
 	Name string
 	// Domain is the cookie's Domain attribute; empty means host-only.
 	Domain string
@@ -26,9 +33,16 @@ type CookieOptions struct {
 	// Transient makes a browser-session cookie: no Max-Age or Expires, gone when the browser
 	// closes. The session still expires on the server by its lifetime.
 	Transient bool
+	// DisableHostPrefix keeps Name as it is. Without it, a cookie that is Secure, has Path "/"
+	// and no Domain is named HostPrefix + Name ("__Host-__session"): turning Secure on (an
+	// https AppBaseURL does) renames the cookie, so the sessions written under the old name
+	// end once. Set it to keep the old name, or to share the cookie with an application that
+	// reads the unprefixed name.
+	DisableHostPrefix bool
 }
 
-// WithDefaults returns o with empty fields set to their defaults.
+// WithDefaults returns o with empty fields set to their defaults, and Name with the HostPrefix
+// when the cookie qualifies.
 func (o CookieOptions) WithDefaults() CookieOptions {
 	if o.Name == "" {
 		o.Name = DefaultCookieName
@@ -39,7 +53,16 @@ func (o CookieOptions) WithDefaults() CookieOptions {
 	if o.SameSite == 0 || o.SameSite == http.SameSiteDefaultMode {
 		o.SameSite = http.SameSiteLaxMode
 	}
+	if o.hostOnly() && !strings.HasPrefix(o.Name, HostPrefix) {
+		o.Name = HostPrefix + o.Name
+	}
 	return o
+}
+
+// hostOnly reports whether the cookie takes the HostPrefix: Secure, Path "/", no Domain, and
+// the prefix not disabled.
+func (o CookieOptions) hostOnly() bool {
+	return o.Secure && o.Path == "/" && o.Domain == "" && !o.DisableHostPrefix
 }
 
 // SetCookie appends a Set-Cookie header for name=value to h, expiring at expires (unless the

@@ -66,7 +66,7 @@ func (m *Stateful) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
 	if !ok {
 		return l, nil
 	}
-	id, ok := m.readID(found)
+	id, retired, ok := m.readID(found)
 	if !ok {
 		return l, nil
 	}
@@ -86,12 +86,13 @@ func (m *Stateful) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
 		return l, nil
 	}
 	l.Session = s
-	l.Due = l.carried != bit(wholeIndex) || m.life.Due(&s.Internal, now)
+	l.Due = l.carried != bit(wholeIndex) || retired || m.life.Due(&s.Internal, now)
 	return l, nil
 }
 
-// readID opens the one id cookie among the carried cookies.
-func (m *Stateful) readID(carried []requestCookie) (string, bool) {
+// readID opens the one id cookie among the carried cookies; retired reports that a retired
+// secret sealed it.
+func (m *Stateful) readID(carried []requestCookie) (id string, retired, ok bool) {
 	value, n := "", 0
 	for _, c := range carried {
 		if c.index == wholeIndex {
@@ -99,13 +100,13 @@ func (m *Stateful) readID(carried []requestCookie) (string, bool) {
 		}
 	}
 	if n != 1 {
-		return "", false
+		return "", false, false
 	}
-	plain, err := m.codec.Open(m.cookie.Name, value)
+	plain, retired, err := m.codec.open(m.cookie.Name, value)
 	if err != nil || len(plain) == 0 {
-		return "", false
+		return "", false, false
 	}
-	return string(plain), true
+	return string(plain), retired, true
 }
 
 // Save stores s and sets the id cookie. A new session (login) gets a fresh id and the record

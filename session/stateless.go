@@ -62,7 +62,8 @@ func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
 		return l, nil
 	}
 	s := new(Session)
-	if err := m.codec.Decode(m.cookie.Name, sealed, s); err != nil {
+	retired, err := m.codec.decode(m.cookie.Name, sealed, s)
+	if err != nil {
 		return l, nil
 	}
 	now := m.now()
@@ -70,7 +71,7 @@ func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
 		return l, nil
 	}
 	l.Session = s
-	l.Due = stale != 0 || m.life.Due(&s.Internal, now)
+	l.Due = stale != 0 || retired || m.life.Due(&s.Internal, now)
 	return l, nil
 }
 
