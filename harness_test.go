@@ -1,6 +1,8 @@
 package authchain_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -19,6 +21,16 @@ const (
 	testClientSecret = "app-client-secret"
 	testSecret       = "0123456789abcdef0123456789abcdef-app-secret"
 )
+
+// idpKey signs the tokens of every provider of this test binary: generating an RSA key is most
+// of what starting one costs.
+var idpKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
 
 // testApp is an application using authchain, served by httptest, with its provider.
 type testApp struct {
@@ -59,7 +71,7 @@ func newTestApp(t *testing.T, o appOptions) *testApp {
 	if o.register != nil {
 		o.register(&reg)
 	}
-	idp := oidctest.NewServer(t, append([]oidctest.Option{oidctest.WithClient(reg)}, o.idp...)...)
+	idp := oidctest.NewServer(t, append([]oidctest.Option{oidctest.WithClient(reg), oidctest.WithSigningKey(idpKey())}, o.idp...)...)
 	cfg := authchain.Config{
 		Domain: idp.Issuer(), ClientID: testClientID, ClientSecret: testClientSecret,
 		AppBaseURL: appSrv.URL, Secret: testSecret, AllowInsecureRequests: true,

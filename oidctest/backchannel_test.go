@@ -62,7 +62,7 @@ func backChannelSetup(t *testing.T, opts ...oidctest.Option) (*oidctest.Server, 
 	rc := newReceiver(t)
 	c := confidentialClient()
 	c.BackChannelLogoutURI = rc.URL + "/backchannel-logout"
-	srv := oidctest.NewServer(t, append([]oidctest.Option{oidctest.WithClient(c)}, opts...)...)
+	srv := newServer(t, append([]oidctest.Option{oidctest.WithClient(c)}, opts...)...)
 	r := newRP(t, srv, c)
 	rc.mu.Lock()
 	rc.verifier = r.provider.Verifier(&oidc.Config{ClientID: testClientID, Now: srv.Now})
@@ -149,7 +149,7 @@ func TestWithoutBackChannelOnLogout(t *testing.T) {
 
 func TestLogoutTokenDefects(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	v := r.provider.Verifier(&oidc.Config{ClientID: testClientID, Now: srv.Now})
 	good, err := srv.LogoutToken(oidctest.LogoutTokenOptions{ClientID: testClientID, SessionID: "sid-1"})

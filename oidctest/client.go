@@ -100,7 +100,17 @@ func checkAbsoluteURL(raw string) error {
 	return nil
 }
 
-func (cfg config) validate() error {
+func (cfg *config) validate() error {
+	if cfg.signingKey != nil {
+		alg, err := keyAlg(cfg.signingKey)
+		if err != nil {
+			return err
+		}
+		if cfg.algSet && cfg.alg != alg {
+			return fmt.Errorf("oidctest: WithSigningAlg(%q) does not fit the %s key of WithSigningKey", cfg.alg, alg)
+		}
+		cfg.alg = alg
+	}
 	if _, err := parseAlg(cfg.alg); err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func TestPrivateKeyJWT(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := keyClient(tc.key.Public())
-			srv := oidctest.NewServer(t, oidctest.WithClient(c))
+			srv := newServer(t, oidctest.WithClient(c))
 			r := newRP(t, srv, c)
 			r.conf.Endpoint.AuthStyle = oauth2.AuthStyleInParams
 			code, verifier := r.code()
@@ -113,7 +113,7 @@ func TestPrivateKeyJWTRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := keyClient(key.Public())
-			srv := oidctest.NewServer(t, oidctest.WithClient(c), oidctest.WithClient(confidentialClient()))
+			srv := newServer(t, oidctest.WithClient(c), oidctest.WithClient(confidentialClient()))
 			claims, signer := assertionClaims(srv, c.ID), crypto.Signer(key)
 			form := url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}}
 			tc.edit(srv, &claims, &signer, form)
@@ -130,7 +130,7 @@ func TestPrivateKeyJWTReplayedJTI(t *testing.T) {
 	t.Parallel()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	c := keyClient(key.Public())
-	srv := oidctest.NewServer(t, oidctest.WithClient(c))
+	srv := newServer(t, oidctest.WithClient(c))
 	form := url.Values{
 		"grant_type":            {"client_credentials"},
 		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
@@ -154,7 +154,7 @@ func TestPrivateKeyJWTReplayedJTI(t *testing.T) {
 func TestPublicClient(t *testing.T) {
 	t.Parallel()
 	c := oidctest.Client{ID: "spa", Public: true, RedirectURIs: []string{testRedirectURI}}
-	srv := oidctest.NewServer(t, oidctest.WithClient(c))
+	srv := newServer(t, oidctest.WithClient(c))
 	r := newRP(t, srv, c, "openid", "offline_access")
 	r.login() // Basic with the client_id and an empty password
 	for _, req := range srv.Requests() {
@@ -187,7 +187,7 @@ func TestPublicClient(t *testing.T) {
 
 func TestClientCredentials(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithDefaultAudience("https://default.api"))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithDefaultAudience("https://default.api"))
 	for _, tc := range []struct {
 		form url.Values
 		aud  string

@@ -13,8 +13,8 @@ import (
 func TestClockIsPerServerAndStampsTokens(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithClock(start))
-	other := oidctest.NewServer(t)
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithClock(start))
+	other := newServer(t)
 	if !srv.Now().Equal(start) {
 		t.Fatalf("Now %v, want the frozen start %v", srv.Now(), start)
 	}
@@ -33,7 +33,7 @@ func TestClockIsPerServerAndStampsTokens(t *testing.T) {
 
 func TestAdvanceExpiresIDTokens(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithIDTokenLifetime(10*time.Minute))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithIDTokenLifetime(10*time.Minute))
 	r := newRP(t, srv, confidentialClient())
 	l := r.login()
 	srv.Advance(11 * time.Minute)

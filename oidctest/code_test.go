@@ -68,7 +68,7 @@ func TestAuthorizationCodeFlow(t *testing.T) {
 
 func TestTokenResponse(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithAccessTokenLifetime(90*time.Second))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithAccessTokenLifetime(90*time.Second))
 	r := newRP(t, srv, confidentialClient())
 	code, verifier := r.code()
 	status, body := post(t, srv, oidctest.EndpointToken, url.Values{
@@ -99,7 +99,7 @@ func TestTokenResponse(t *testing.T) {
 
 func TestRefreshTokenOnlyWithOfflineAccess(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	l := newRP(t, srv, confidentialClient(), oidc.ScopeOpenID, oidc.ScopeOfflineAccess).login()
 	if l.token.RefreshToken == "" {
 		t.Fatal("no refresh token with offline_access")
@@ -120,7 +120,7 @@ func TestAccessTokenIsRFC9068JWT(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()))
 			r := newRP(t, srv, confidentialClient())
 			l := r.login(tc.opts...)
 			header, claims := jwtParts(t, l.token.AccessToken)

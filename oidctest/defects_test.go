@@ -61,7 +61,7 @@ func TestIDTokenDefects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()))
 			r := newRP(t, srv, confidentialClient())
 			srv.QueueIDTokenDefect(tc.defect)
 			raw, nonce, at := exchangeRaw(t, r)
@@ -107,7 +107,7 @@ func nonceRefused(_ *testing.T, r *rp, raw, nonce, _ string) error {
 
 func TestDefectsApplyInOrder(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	srv.QueueIDTokenDefect(oidctest.DefectWrongIssuer)
 	srv.QueueIDTokenDefect(oidctest.DefectWrongAudience)
@@ -122,7 +122,7 @@ func TestDefectsApplyInOrder(t *testing.T) {
 
 func TestIssParameterDefects(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	url := r.conf.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
 	srv.QueueAuthorizeDefect(oidctest.DefectWrongIssParam)

@@ -17,7 +17,7 @@ import (
 
 func TestFailNextOAuthErrorOnToken(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	code, verifier := r.code()
 	srv.FailNext(oidctest.EndpointToken, 2, oidctest.OAuthError("temporarily_unavailable", "try later", http.StatusServiceUnavailable))
@@ -39,7 +39,7 @@ func TestFailNextOAuthErrorOnToken(t *testing.T) {
 
 func TestFailNextHTTPStatusOnDiscovery(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t)
+	srv := newServer(t)
 	srv.FailNext(oidctest.EndpointDiscovery, 1, oidctest.HTTPStatus(http.StatusInternalServerError))
 	ctx := oidc.ClientContext(t.Context(), srv.HTTPClient())
 	if _, err := oidc.NewProvider(ctx, srv.Issuer()); err == nil {
@@ -52,7 +52,7 @@ func TestFailNextHTTPStatusOnDiscovery(t *testing.T) {
 
 func TestFailNextMalformedJSON(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t)
+	srv := newServer(t)
 	srv.FailNext(oidctest.EndpointJWKS, 1, oidctest.MalformedJSON())
 	for i, wantValid := range []bool{false, true} {
 		resp, err := srv.HTTPClient().Get(srv.URL(oidctest.EndpointJWKS))
@@ -69,7 +69,7 @@ func TestFailNextMalformedJSON(t *testing.T) {
 
 func TestFailNextLatency(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t)
+	srv := newServer(t)
 	srv.FailNext(oidctest.EndpointJWKS, 1, oidctest.Latency(300*time.Millisecond))
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
@@ -92,7 +92,7 @@ func TestFailNextLatency(t *testing.T) {
 
 func TestFailNextQueuesPerEndpoint(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t)
+	srv := newServer(t)
 	srv.FailNext(oidctest.EndpointJWKS, 1, oidctest.HTTPStatus(502))
 	srv.FailNext(oidctest.EndpointJWKS, 1, oidctest.HTTPStatus(503))
 	srv.FailNext(oidctest.EndpointJWKS, 0, oidctest.HTTPStatus(504)) // no-op
@@ -116,7 +116,7 @@ func TestFailNextQueuesPerEndpoint(t *testing.T) {
 
 func TestFailNextAuthorizeRedirectsTheError(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	srv.FailNext(oidctest.EndpointAuthorize, 1, oidctest.OAuthError("server_error", "boom", 0))
 	loc := r.authorize(r.conf.AuthCodeURL("s1", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))

@@ -2,6 +2,8 @@ package oidctest_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -10,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -24,6 +27,22 @@ const (
 	testRedirectURI = "http://127.0.0.1/callback"
 	testLogoutURI   = "http://127.0.0.1/logged-out"
 )
+
+// sharedKey is the signing key of the servers of this test binary: generating an RSA key is
+// most of what starting a server costs. Tests of key rotation and of ES256 make their own.
+var sharedKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// newServer is oidctest.NewServer signing with sharedKey.
+func newServer(t testing.TB, opts ...oidctest.Option) *oidctest.Server {
+	t.Helper()
+	return oidctest.NewServer(t, append([]oidctest.Option{oidctest.WithSigningKey(sharedKey())}, opts...)...)
+}
 
 func confidentialClient() oidctest.Client {
 	return oidctest.Client{

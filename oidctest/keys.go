@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -47,6 +48,28 @@ func newSigningKey(alg string) (*signingKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oidctest: generate %s key: %w", alg, err)
 	}
+	return signingKeyOf(priv, a)
+}
+
+// keyAlg returns the algorithm a key given to WithSigningKey signs with.
+func keyAlg(key crypto.Signer) (string, error) {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if k.N.BitLen() < 2048 {
+			return "", fmt.Errorf("oidctest: the RSA signing key has %d bits; at least 2048 are needed", k.N.BitLen())
+		}
+		return "RS256", nil
+	case *ecdsa.PrivateKey:
+		if k.Curve != elliptic.P256() {
+			return "", errors.New("oidctest: the ECDSA signing key is not on P-256")
+		}
+		return "ES256", nil
+	}
+	return "", fmt.Errorf("oidctest: unsupported signing key type %T (want *rsa.PrivateKey or *ecdsa.PrivateKey)", key)
+}
+
+// signingKeyOf returns priv as a signing key whose kid is its RFC 7638 thumbprint.
+func signingKeyOf(priv crypto.Signer, a jose.SignatureAlgorithm) (*signingKey, error) {
 	jwk := jose.JSONWebKey{Key: priv.Public()}
 	tp, err := jwk.Thumbprint(crypto.SHA256)
 	if err != nil {

@@ -48,7 +48,7 @@ func submitForm(t *testing.T, r *rp, form url.Values) *http.Response {
 
 func TestLoginForm(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithLoginForm())
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithLoginForm())
 	r := newRP(t, srv, confidentialClient())
 	verifier := oauth2.GenerateVerifier()
 	authURL := r.conf.AuthCodeURL("form-state", oauth2.S256ChallengeOption(verifier))
@@ -88,7 +88,7 @@ func TestLoginForm(t *testing.T) {
 
 func TestLoginFormCancel(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithLoginForm())
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithLoginForm())
 	r := newRP(t, srv, confidentialClient())
 	id := openForm(t, r, r.conf.AuthCodeURL("cancel-state", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
 	resp := submitForm(t, r, url.Values{"interaction": {id}, "action": {"cancel"}})

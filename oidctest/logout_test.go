@@ -31,7 +31,7 @@ func (r *rp) loggedIn() bool {
 
 func TestEndSession(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	l := r.login()
 	if !r.loggedIn() {
@@ -49,7 +49,7 @@ func TestEndSession(t *testing.T) {
 
 func TestEndSessionAcceptsExpiredHintAndClientID(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	l := r.login()
 	srv.Advance(48 * time.Hour)
@@ -65,7 +65,7 @@ func TestEndSessionAcceptsExpiredHintAndClientID(t *testing.T) {
 
 func TestEndSessionEndsTheHintedSessionWithoutCookie(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	l := newRP(t, srv, confidentialClient()).login()
 	status, _ := post(t, srv, oidctest.EndpointEndSession, url.Values{"id_token_hint": {l.rawID}}, "", "")
 	if status != http.StatusOK || len(srv.Sessions()) != 0 {
@@ -75,8 +75,8 @@ func TestEndSessionEndsTheHintedSessionWithoutCookie(t *testing.T) {
 
 func TestEndSessionRefusals(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
-	foreign := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
+	foreign := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	l := r.login()
 	fl := newRP(t, foreign, confidentialClient()).login()
@@ -99,7 +99,7 @@ func TestEndSessionRefusals(t *testing.T) {
 
 func TestAuth0Logout(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	r.login()
 	bad := url.Values{"returnTo": {"http://127.0.0.1/evil"}, "client_id": {testClientID}}

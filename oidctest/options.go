@@ -1,6 +1,7 @@
 package oidctest
 
 import (
+	"crypto"
 	"net/http"
 	"time"
 )
@@ -15,6 +16,8 @@ type config struct {
 	loginForm       bool
 	tls             bool
 	alg             string
+	algSet          bool          // WithSigningAlg was given
+	signingKey      crypto.Signer // WithSigningKey, or nil to generate one
 	idTokenTTL      time.Duration
 	accessTokenTTL  time.Duration
 	refreshTokenTTL time.Duration
@@ -69,7 +72,16 @@ func WithTLS() Option {
 // WithSigningAlg selects the algorithm that signs ID, access and logout tokens:
 // "RS256" (the default) or "ES256".
 func WithSigningAlg(alg string) Option {
-	return func(cfg *config) { cfg.alg = alg }
+	return func(cfg *config) { cfg.alg, cfg.algSet = alg, true }
+}
+
+// WithSigningKey makes the server sign with key instead of a key it generates: an
+// *rsa.PrivateKey of at least 2048 bits (RS256) or an *ecdsa.PrivateKey on P-256 (ES256).
+// Generating an RSA key is most of what starting a server costs, so a test binary that starts
+// many servers can generate one key once and give it to each. [Server.RotateKeys] still
+// generates new keys.
+func WithSigningKey(key crypto.Signer) Option {
+	return func(cfg *config) { cfg.signingKey = key }
 }
 
 // WithIDTokenLifetime sets how long ID tokens are valid (default one hour).

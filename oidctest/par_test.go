@@ -21,7 +21,7 @@ func pushedRequest(verifier string) url.Values {
 
 func TestPAR(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	verifier := oauth2.GenerateVerifier()
 	status, body := post(t, srv, oidctest.EndpointPAR, pushedRequest(verifier), testClientID, testSecret)
@@ -70,7 +70,7 @@ func TestPARRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithClient(other))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithClient(other))
 			r := newRP(t, srv, confidentialClient())
 			form := pushedRequest(oauth2.GenerateVerifier())
 			tc.push(form)

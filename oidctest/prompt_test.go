@@ -25,7 +25,7 @@ func claimsOf(t *testing.T, l login) sessionClaims {
 
 func TestSingleSignOnAndPromptLogin(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	srv.QueueLogin(oidctest.User{Subject: "alice"})
 	first := r.login()
@@ -51,7 +51,7 @@ func TestSingleSignOnAndPromptLogin(t *testing.T) {
 
 func TestMaxAge(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	first := claimsOf(t, r.login())
 	srv.Advance(10 * time.Minute)

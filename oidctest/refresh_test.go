@@ -13,7 +13,7 @@ import (
 
 func offlineLogin(t *testing.T, opts ...oidctest.Option) (*oidctest.Server, *rp, login) {
 	t.Helper()
-	srv := oidctest.NewServer(t, append([]oidctest.Option{oidctest.WithClient(confidentialClient())}, opts...)...)
+	srv := newServer(t, append([]oidctest.Option{oidctest.WithClient(confidentialClient())}, opts...)...)
 	r := newRP(t, srv, confidentialClient(), oidc.ScopeOpenID, "email", oidc.ScopeOfflineAccess)
 	return srv, r, r.login()
 }

@@ -47,7 +47,7 @@ func TestTokenEndpointRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithClient(other))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithClient(other))
 			code, verifier := newRP(t, srv, confidentialClient()).code()
 			form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {testRedirectURI}, "code_verifier": {verifier}}
 			user, pass := testClientID, testSecret
@@ -65,7 +65,7 @@ func TestTokenEndpointRefusals(t *testing.T) {
 
 func TestTokenEndpointNeedsFormBody(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	resp, err := srv.HTTPClient().Post(srv.URL(oidctest.EndpointToken), "application/json", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestTokenEndpointNeedsFormBody(t *testing.T) {
 
 func TestBasicAuthFailureChallenges(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	req, _ := http.NewRequest(http.MethodPost, srv.URL(oidctest.EndpointToken), nil)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(testClientID, "nope")
@@ -102,7 +102,7 @@ func TestBasicAuthFailureChallenges(t *testing.T) {
 
 func TestReplayedCodeRevokesWhatItIssued(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient(), oidc.ScopeOpenID, oidc.ScopeOfflineAccess)
 	code, verifier := r.code()
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {testRedirectURI}, "code_verifier": {verifier}}
@@ -127,7 +127,7 @@ func TestReplayedCodeRevokesWhatItIssued(t *testing.T) {
 
 func TestAuthorizeRefusesWithoutRedirect(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient())
 	for name, q := range map[string]url.Values{
 		"unknown client":         {"client_id": {"ghost"}, "redirect_uri": {testRedirectURI}},
@@ -170,7 +170,7 @@ func TestAuthorizeRedirectsErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()))
 			r := newRP(t, srv, confidentialClient())
 			q := url.Values{
 				"client_id": {testClientID}, "redirect_uri": {testRedirectURI}, "response_type": {"code"},

@@ -10,7 +10,7 @@ import (
 
 func TestRequestLog(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	r := newRP(t, srv, confidentialClient(), oidc.ScopeOpenID, oidc.ScopeOfflineAccess)
 	l := r.login()
 	if _, err := r.refresh(l.token.RefreshToken); err != nil {
@@ -54,7 +54,7 @@ func TestRequestLog(t *testing.T) {
 
 func TestRequestLogLimit(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithRequestLogLimit(2))
+	srv := newServer(t, oidctest.WithRequestLogLimit(2))
 	for range 5 {
 		resp, err := srv.HTTPClient().Get(srv.URL(oidctest.EndpointJWKS))
 		if err != nil {

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -24,7 +22,7 @@ type Server struct {
 	done  chan struct{}
 
 	mu           sync.Mutex
-	srv          *httptest.Server
+	srv          *listener
 	issuer       string
 	closed       bool
 	clients      map[string]Client
@@ -78,7 +76,7 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	k, err := newSigningKey(cfg.alg)
+	k, err := firstKey(&cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -86,16 +84,36 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
+// firstKey returns the key of WithSigningKey, or a new one.
+func firstKey(cfg *config) (*signingKey, error) {
+	if cfg.signingKey == nil {
+		return newSigningKey(cfg.alg)
+	}
+	a, err := parseAlg(cfg.alg)
+	if err != nil {
+		return nil, err
+	}
+	return signingKeyOf(cfg.signingKey, a)
+}
+
+// TB is the part of testing.TB that NewServer uses; *testing.T and *testing.B are TBs. A
+// program that starts a provider with New does not link package testing.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Fatalf(format string, args ...any)
+}
+
 // NewServer starts a Server on a random port of 127.0.0.1 and closes it when
 // the test ends. It fails the test when an option is invalid.
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := New(opts...)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
@@ -114,15 +132,11 @@ func (s *Server) Start(addr string) error {
 	if err != nil {
 		return fmt.Errorf("oidctest: listen: %w", err)
 	}
-	hs := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
-	_ = hs.Listener.Close()
-	hs.Listener = ln
-	if s.cfg.tls {
-		hs.StartTLS()
-	} else {
-		hs.Start()
+	l, err := listen(ln, http.HandlerFunc(s.serveHTTP), s.cfg.tls)
+	if err != nil {
+		return errors.Join(err, ln.Close())
 	}
-	s.srv, s.issuer = hs, hs.URL
+	s.srv, s.issuer = l, l.url
 	return nil
 }
 
@@ -139,7 +153,7 @@ func (s *Server) Close() error {
 	}
 	close(s.done)
 	if hs != nil {
-		hs.Close()
+		hs.close()
 	}
 	return nil
 }
@@ -161,7 +175,7 @@ func (s *Server) HTTPClient() *http.Client {
 	if s.srv == nil {
 		return nil
 	}
-	return s.srv.Client()
+	return s.srv.client
 }
 
 // Certificate returns the server's self-signed TLS certificate, for clients
@@ -173,7 +187,7 @@ func (s *Server) Certificate() *x509.Certificate {
 	if s.srv == nil || !s.cfg.tls {
 		return nil
 	}
-	return s.srv.Certificate()
+	return s.srv.cert
 }
 
 // URL returns the absolute URL of an endpoint, for example

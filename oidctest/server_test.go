@@ -18,7 +18,7 @@ import (
 
 func TestDiscoveryListsEveryEndpoint(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	if strings.HasSuffix(srv.Issuer(), "/") || !strings.HasPrefix(srv.Issuer(), "http://127.0.0.1:") {
 		t.Fatalf("issuer %q: want http://127.0.0.1:PORT without trailing slash", srv.Issuer())
 	}
@@ -80,7 +80,7 @@ func TestGoOIDCAcceptsDiscovery(t *testing.T) {
 
 func TestTLS(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithTLS(), oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithTLS(), oidctest.WithClient(confidentialClient()))
 	if !strings.HasPrefix(srv.Issuer(), "https://127.0.0.1:") {
 		t.Fatalf("issuer %q, want https", srv.Issuer())
 	}
@@ -155,7 +155,7 @@ func TestParallelServersShareNothing(t *testing.T) {
 		sub := fmt.Sprintf("user-%d", i)
 		t.Run(sub, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()))
 			srv.QueueLogin(oidctest.User{Subject: sub})
 			srv.Advance(time.Duration(i) * time.Hour)
 			l := newRP(t, srv, confidentialClient()).login()
@@ -171,8 +171,8 @@ func TestParallelServersShareNothing(t *testing.T) {
 
 func TestSessionCookieIsPerServer(t *testing.T) {
 	t.Parallel()
-	a := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
-	b := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	a := newServer(t, oidctest.WithClient(confidentialClient()))
+	b := newServer(t, oidctest.WithClient(confidentialClient()))
 	a.QueueLogin(oidctest.User{Subject: "alice"})
 	ra, rb := newRP(t, a, confidentialClient()), newRP(t, b, confidentialClient())
 	rb.browser.Jar = ra.browser.Jar // one browser, two providers on the same host
@@ -186,7 +186,7 @@ func TestSessionCookieIsPerServer(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t)
+	srv := newServer(t)
 	req, _ := http.NewRequest(http.MethodOptions, srv.URL(oidctest.EndpointToken), nil)
 	req.Header.Set("Origin", "http://127.0.0.1:5173")
 	req.Header.Set("Access-Control-Request-Method", "POST")

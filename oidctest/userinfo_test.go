@@ -12,7 +12,7 @@ import (
 
 func TestUserinfo(t *testing.T) {
 	t.Parallel()
-	srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+	srv := newServer(t, oidctest.WithClient(confidentialClient()))
 	srv.QueueLogin(oidctest.User{Subject: "bob", Claims: map[string]any{"name": "Bob", "email": "bob@example.com", "email_verified": true}})
 	r := newRP(t, srv, confidentialClient())
 	l := r.login()
@@ -61,7 +61,7 @@ func TestUserinfoRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := oidctest.NewServer(t, oidctest.WithClient(confidentialClient()))
+			srv := newServer(t, oidctest.WithClient(confidentialClient()))
 			l := newRP(t, srv, confidentialClient()).login()
 			req, _ := http.NewRequest(http.MethodGet, srv.URL(oidctest.EndpointUserinfo), nil)
 			if tok := tc.token(t, srv, l); tok != "" {
