@@ -91,7 +91,7 @@ func (p *provider) AuthorizationURL(ctx context.Context, params url.Values) (str
 		}
 		requestURI, _, err := oauthhttp.PushAuthorization(ctx, p.http, m.PushedAuthorizationRequestEndpoint, params, auth)
 		if err != nil {
-			return "", fmt.Errorf("%w: pushed authorization request: %w", mw.ErrProviderUnavailable, err)
+			return "", fmt.Errorf("%w: pushed authorization request endpoint: %w", mw.ErrProviderUnavailable, err)
 		}
 		params = url.Values{"client_id": {p.clientID}, "request_uri": {requestURI}}
 	}
@@ -188,7 +188,10 @@ func (p *provider) Revoke(ctx context.Context, refreshToken string) error {
 	if err != nil {
 		return err
 	}
-	return oauthhttp.Revoke(ctx, p.http, m.RevocationEndpoint, refreshToken, oauthhttp.HintRefreshToken, auth)
+	if err := oauthhttp.Revoke(ctx, p.http, m.RevocationEndpoint, refreshToken, oauthhttp.HintRefreshToken, auth); err != nil {
+		return fmt.Errorf("authchain: revocation endpoint: %w", err)
+	}
+	return nil
 }
 
 // keySet returns the provider's keys, fetched from jwks_uri and fetched again when a token
