@@ -76,7 +76,9 @@ type Config struct {
 	DisableAccessTokenEndpoint bool
 	// HTTPClient makes the requests to the provider; default: a new client. It is wrapped,
 	// never modified: every request gets HTTPTimeout, a response-size bound and authchain's
-	// User-Agent.
+	// User-Agent, and its CheckRedirect is not used: the token, pushed authorization,
+	// revocation and JWKS endpoints are followed through no redirect, discovery through at
+	// most three redirects within the issuer's origin.
 	HTTPClient *http.Client
 	// HTTPTimeout bounds every request to the provider; default 5 seconds.
 	HTTPTimeout time.Duration

@@ -73,7 +73,7 @@ func (p *provider) verifyIDToken(ctx context.Context, m *discovery.Metadata, raw
 		SupportedSigningAlgs: algs,
 		Now:                  p.now,
 	})
-	idt, err := verifier.Verify(oidc.ClientContext(ctx, p.http), raw)
+	idt, err := verifier.Verify(ctx, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", mw.ErrInvalidIDToken, err)
 	}

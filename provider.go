@@ -11,11 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
 	"github.com/authchain/authchain/internal/clientauth"
 	"github.com/authchain/authchain/internal/discovery"
+	"github.com/authchain/authchain/internal/jwks"
 	"github.com/authchain/authchain/internal/oauthhttp"
 	"github.com/authchain/authchain/mw"
 )
@@ -39,7 +39,7 @@ type provider struct {
 	now            func() time.Time
 
 	mu      sync.Mutex
-	keySets map[string]*oidc.RemoteKeySet // by jwks_uri
+	keySets map[string]*jwks.KeySet // by jwks_uri
 }
 
 var _ mw.Provider = (*provider)(nil)
@@ -91,7 +91,7 @@ func (p *provider) AuthorizationURL(ctx context.Context, params url.Values) (str
 		}
 		requestURI, _, err := oauthhttp.PushAuthorization(ctx, p.http, m.PushedAuthorizationRequestEndpoint, params, auth)
 		if err != nil {
-			return "", fmt.Errorf("%w: pushed authorization request: %w", mw.ErrProviderUnavailable, err)
+			return "", fmt.Errorf("%w: pushed authorization request endpoint: %w", mw.ErrProviderUnavailable, err)
 		}
 		params = url.Values{"client_id": {p.clientID}, "request_uri": {requestURI}}
 	}
@@ -188,19 +188,22 @@ func (p *provider) Revoke(ctx context.Context, refreshToken string) error {
 	if err != nil {
 		return err
 	}
-	return oauthhttp.Revoke(ctx, p.http, m.RevocationEndpoint, refreshToken, oauthhttp.HintRefreshToken, auth)
+	if err := oauthhttp.Revoke(ctx, p.http, m.RevocationEndpoint, refreshToken, oauthhttp.HintRefreshToken, auth); err != nil {
+		return fmt.Errorf("authchain: revocation endpoint: %w", err)
+	}
+	return nil
 }
 
 // keySet returns the provider's keys, fetched from jwks_uri and fetched again when a token
-// names a key it does not know.
-func (p *provider) keySet(jwksURI string) *oidc.RemoteKeySet {
+// names a key it does not know, at most once every jwks.DefaultRefetchInterval.
+func (p *provider) keySet(jwksURI string) *jwks.KeySet {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	ks, ok := p.keySets[jwksURI]
 	if !ok {
-		ks = oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), p.http), jwksURI)
+		ks = jwks.New(jwks.Config{URL: jwksURI, Client: p.http, Now: p.now})
 		if p.keySets == nil {
-			p.keySets = make(map[string]*oidc.RemoteKeySet, 1)
+			p.keySets = make(map[string]*jwks.KeySet, 1)
 		}
 		p.keySets[jwksURI] = ks
 	}

@@ -6,8 +6,8 @@ import (
 )
 
 // Fault is a deliberate misbehaviour of one endpoint, queued with
-// [Server.FailNext]. Build it with [OAuthError], [HTTPStatus], [MalformedJSON]
-// or [Latency], or set the fields directly.
+// [Server.FailNext]. Build it with [OAuthError], [HTTPStatus], [MalformedJSON],
+// [Latency] or [Redirect], or set the fields directly.
 type Fault struct {
 	// Delay holds the answer back this long (or until the client gives up).
 	// A fault with only a Delay is then answered normally.
@@ -23,6 +23,8 @@ type Fault struct {
 	Status int
 	// MalformedJSON answers with a body that is not valid JSON.
 	MalformedJSON bool
+	// Location answers with a redirect there, with Status (307 by default).
+	Location string
 }
 
 // OAuthError returns a fault that answers with the OAuth error code and
@@ -40,6 +42,13 @@ func MalformedJSON() Fault { return Fault{MalformedJSON: true} }
 
 // Latency returns a fault that delays the answer by d, then answers normally.
 func Latency(d time.Duration) Fault { return Fault{Delay: d} }
+
+// Redirect returns a fault that answers with a redirect to location; status
+// 0 means 307 Temporary Redirect, which asks the client to repeat the same
+// request, body included, at location.
+func Redirect(status int, location string) Fault {
+	return Fault{Status: status, Location: location}
+}
 
 type faultEntry struct {
 	fault     Fault
@@ -79,6 +88,12 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, e Endpoint, 
 		return true
 	}
 	switch {
+	case f.Location != "":
+		status := f.Status
+		if status == 0 {
+			status = http.StatusTemporaryRedirect
+		}
+		http.Redirect(w, r, f.Location, status)
 	case f.Error != "":
 		status := f.Status
 		if status == 0 {

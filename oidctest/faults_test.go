@@ -125,3 +125,25 @@ func TestFailNextAuthorizeRedirectsTheError(t *testing.T) {
 	}
 	r.login() // the next request is served normally
 }
+
+func TestFailNextRedirect(t *testing.T) {
+	t.Parallel()
+	srv := oidctest.NewServer(t)
+	srv.FailNext(oidctest.EndpointToken, 1, oidctest.Redirect(0, "http://127.0.0.1:1/elsewhere"))
+	c := *srv.HTTPClient()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	// After the fault, the request without client credentials is refused normally.
+	for i, want := range []int{http.StatusTemporaryRedirect, http.StatusUnauthorized} {
+		resp, err := c.PostForm(srv.URL(oidctest.EndpointToken), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("request %d: status %d, want %d", i, resp.StatusCode, want)
+		}
+		if i == 0 && resp.Header.Get("Location") != "http://127.0.0.1:1/elsewhere" {
+			t.Errorf("Location %q", resp.Header.Get("Location"))
+		}
+	}
+}

@@ -20,13 +20,21 @@ const (
 	DefaultMaxStale = time.Hour
 )
 
+// MaxRedirects is how many redirects a fetch of the document follows, each
+// to the issuer's own origin (scheme, host and port). A redirect to another
+// origin is never followed: the document names the endpoints that receive
+// the client's credentials, so it must come from the issuer.
+const MaxRedirects = 3
+
 // Config configures a Cache.
 type Config struct {
 	// Issuer is the provider's issuer identifier, exactly as the provider
 	// writes it in its documents and tokens (Auth0's ends with "/").
 	Issuer string
 	// Client makes the requests; nil means an outbound client with its
-	// defaults.
+	// defaults. Its redirect policy is replaced by one that follows at most
+	// MaxRedirects redirects within the issuer's origin (the Cache uses a
+	// copy; Client is not modified).
 	Client *http.Client
 	// TTL is how long a fetched document is used before it is fetched
 	// again. Zero means DefaultTTL.
@@ -58,9 +66,14 @@ func New(cfg Config) (*Cache, error) {
 	if err := checkIssuer(cfg.Issuer, cfg.AllowInsecure); err != nil {
 		return nil, err
 	}
+	var client http.Client
 	if cfg.Client == nil {
-		cfg.Client = outbound.NewClient(nil, outbound.Options{})
+		client = *outbound.NewClient(nil, outbound.Options{})
+	} else {
+		client = *cfg.Client
 	}
+	client.CheckRedirect = outbound.CheckRedirect(MaxRedirects)
+	cfg.Client = &client
 	if cfg.TTL <= 0 {
 		cfg.TTL = DefaultTTL
 	}

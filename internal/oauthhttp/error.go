@@ -13,7 +13,8 @@ import (
 var ErrUnreachable = errors.New("oauthhttp: authorization server unreachable")
 
 // ErrMalformedResponse is wrapped by the error returned when a successful
-// answer is not the expected JSON document, or is too large.
+// answer is not the expected JSON document, or is too large, or when the
+// answer is a redirect the client did not follow.
 var ErrMalformedResponse = errors.New("oauthhttp: malformed response")
 
 // Error is an error answer of the authorization server (RFC 6749 §5.2), or

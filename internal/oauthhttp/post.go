@@ -24,7 +24,9 @@ const maxBody = 1 << 20
 //
 // A non-2xx answer, or a 2xx answer whose body holds an "error" member, is
 // returned as *Error. Transport failures wrap ErrUnreachable and their
-// cause; an undecodable or oversized answer wraps ErrMalformedResponse.
+// cause; an undecodable or oversized answer, or a redirect (which an
+// outbound client does not follow, see outbound.RedirectError), wraps
+// ErrMalformedResponse.
 func PostForm(ctx context.Context, c *http.Client, endpoint string, form url.Values, auth clientauth.Authenticator, dst any) error {
 	if c == nil {
 		return errors.New("oauthhttp: nil HTTP client")
@@ -86,10 +88,12 @@ func send(c *http.Client, req *http.Request) (int, []byte, error) {
 	return resp.StatusCode, body, nil
 }
 
-// failure classifies an error of the exchange: an oversized answer is
-// malformed, anything else means the server could not be reached.
+// failure classifies an error of the exchange: an oversized answer or a
+// redirect is malformed, anything else means the server could not be
+// reached.
 func failure(err error) error {
-	if errors.Is(err, outbound.ErrResponseTooLarge) {
+	var re *outbound.RedirectError
+	if errors.Is(err, outbound.ErrResponseTooLarge) || errors.As(err, &re) {
 		return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
 	}
 	return fmt.Errorf("%w: %w", ErrUnreachable, err)

@@ -27,8 +27,13 @@ type Options struct {
 // NewClient returns a new client that sends its requests through base's
 // transport (base's Transport, or http.DefaultTransport when that is nil;
 // a fresh clone of http.DefaultTransport when base is nil), with the
-// Options' timeout, response size bound and User-Agent. base keeps its
-// redirect policy and cookie jar and is never modified.
+// Options' timeout, response size bound and User-Agent. The new client
+// keeps base's cookie jar; base is never modified.
+//
+// The client follows no redirect, whatever base's CheckRedirect: a
+// redirect answer fails the request with a *RedirectError (see
+// CheckRedirect). A caller that may follow some redirects sets the
+// returned client's CheckRedirect itself.
 //
 // Reading more than MaxResponseBytes of a body fails with an error wrapping
 // ErrResponseTooLarge; a response that declares a larger Content-Length
@@ -50,6 +55,7 @@ func NewClient(base *http.Client, opts Options) *http.Client {
 		maxBytes:  orDefault(opts.MaxResponseBytes, DefaultMaxResponseBytes),
 	}
 	c.Timeout = time.Duration(orDefault(int64(opts.Timeout), int64(DefaultTimeout)))
+	c.CheckRedirect = CheckRedirect(0)
 	return &c
 }
 

@@ -172,8 +172,8 @@ func TestBaseTransportIsUsedAndBaseUnchanged(t *testing.T) {
 	if c == base || c.Timeout != time.Second {
 		t.Errorf("new client: same pointer %v, Timeout %v", c == base, c.Timeout)
 	}
-	if c.CheckRedirect == nil {
-		t.Error("the base client's redirect policy was dropped")
+	if base.CheckRedirect == nil {
+		t.Error("the base client's redirect policy was removed")
 	}
 }
 

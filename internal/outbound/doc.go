@@ -4,7 +4,8 @@
 //
 // The client bounds each call in time (http.Client.Timeout), bounds the size
 // of every response body, and identifies the library with a User-Agent
-// header (RFC 9110 §10.1.5). The wrapping transport follows the
+// header (RFC 9110 §10.1.5). It follows no redirect: every answer comes
+// from the URL asked. The wrapping transport follows the
 // http.RoundTripper contract: it never modifies the caller's request and
 // always closes the bodies it rejects.
 package outbound
