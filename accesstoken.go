@@ -3,7 +3,6 @@ package authchain
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 
 	"github.com/authchain/authchain/mw"
@@ -41,11 +40,13 @@ func WithRefresh() AccessTokenOption {
 }
 
 // AccessToken returns an access token of the signed-in user, refreshed with the refresh token
-// when it has expired (or expires within Config.TokenRefreshBuffer). Requests of one session
-// that need the same refresh at the same moment share one call to the provider, and a request
-// that still carries a just-rotated refresh token gets the new tokens. A rotated refresh token
-// and new user claims are saved in the session: inside Client.Middleware when the response
-// starts (call AccessToken before writing), elsewhere at once into w's headers.
+// when it has expired (or expires within Config.TokenRefreshBuffer). The refreshes of one
+// refresh token run one at a time, whatever audience or scope they ask for: requests that need
+// the same refresh at the same moment share one call to the provider, and a request whose
+// refresh token another request has just rotated continues with the new one (and saves both
+// refreshes' tokens). A rotated refresh token and new user claims are saved in the session:
+// inside Client.Middleware when the response starts (call AccessToken before writing),
+// elsewhere at once into w's headers.
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token,
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
@@ -161,12 +162,20 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 	if !isDefault || q.audience != "" {
 		req.audience = audience
 	}
-	tokens, err := c.refresher.refresh(ctx, req)
+	out, err := c.refresher.refresh(ctx, req)
 	if err != nil {
 		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken,
 			Message: "refreshing the access token failed", Err: err}
 	}
-	updated, err := c.applyRefresh(ctx, s, tokens, audience, q.scope, isDefault)
+	// Other requests' refreshes replaced this session's refresh token first: their tokens go
+	// into the session too, so that it is no older than theirs.
+	base := s
+	for _, rot := range out.followed {
+		a, d := targetAudience(base, accessTokenRequest{audience: rot.audience, scope: rot.scope})
+		base = c.applyTokens(base, rot.tokens, a, rot.scope, d)
+	}
+	tokens := out.tokens
+	updated, err := c.applyRefresh(ctx, base, tokens, audience, q.scope, isDefault)
 	if err != nil {
 		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
 			Message: "BeforeSessionSaved refused the refreshed session; the new tokens were kept with the previous user", Err: err}
@@ -179,63 +188,6 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 func isInvalidGrant(err error) bool {
 	var oe *mw.OAuthError
 	return errors.As(err, &oe) && oe.Code == "invalid_grant"
-}
-
-// applyRefresh returns a copy of s with the refreshed tokens: the access token in the default
-// set or among the per-audience tokens, a rotated refresh token, and, when the answer had an
-// ID token, that token and the user's new claims (filtered as at login, or by
-// BeforeSessionSaved). An answer without an ID token keeps the stored one and the user. When
-// BeforeSessionSaved refuses, the copy with the new tokens and the previous user is returned
-// with the error.
-func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
-	ns := s.Clone()
-	if t.RefreshToken != "" {
-		ns.TokenSet.RefreshToken = t.RefreshToken
-	}
-	granted := grantedScope(t.Scope, scope, s)
-	if isDefault {
-		ts := &ns.TokenSet
-		ts.AccessToken, ts.ExpiresAt, ts.Scope = t.AccessToken, t.ExpiresAt, granted
-		if t.TokenType != "" {
-			ts.TokenType = t.TokenType
-		}
-	} else {
-		upsertAudienceToken(ns, token.AudienceToken{
-			AccessToken: t.AccessToken, Audience: audience, Scope: granted, RequestedScope: scope,
-			ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,
-		})
-	}
-	if t.IDToken == "" {
-		return ns, nil
-	}
-	if c.cfg.BeforeSessionSaved == nil {
-		ns.TokenSet.IDToken = t.IDToken
-		ns.User = session.NewUser(mw.FilterClaims(t.Claims, mw.DefaultUserClaims))
-		return ns, nil
-	}
-	candidate := ns.Clone()
-	candidate.TokenSet.IDToken = t.IDToken
-	// The refresh result may be shared by concurrent requests: the hook gets its own claims.
-	candidate.User = session.NewUser(maps.Clone(t.Claims))
-	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: candidate, IDToken: t.IDToken})
-	switch {
-	case err != nil:
-		return ns, err
-	case out == nil:
-		return ns, errors.New("BeforeSessionSaved returned no session")
-	}
-	out.Internal = ns.Internal
-	return out, nil
-}
-
-func upsertAudienceToken(s *session.Session, t token.AudienceToken) {
-	for i, old := range s.AccessTokens {
-		if old.Audience == t.Audience && old.RequestedScope == t.RequestedScope {
-			s.AccessTokens[i] = t
-			return
-		}
-	}
-	s.AccessTokens = append(s.AccessTokens, t)
 }
 
 // persist saves a refreshed session: through the request's state inside the middleware, or
