@@ -4,11 +4,17 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
+	"time"
 
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
+
+// maxAudienceTokens is how many per-audience access tokens a session keeps, so that a session
+// in cookies cannot grow until it no longer fits: the least recently obtained go first.
+const maxAudienceTokens = 8
 
 // applyRefresh returns a copy of s with the refreshed tokens (see applyTokens) and, when the
 // answer had an ID token, that token and the user's new claims (filtered as at login, or by
@@ -37,11 +43,13 @@ func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tok
 		return ns, errors.New("BeforeSessionSaved returned no session")
 	}
 	out.Internal = ns.Internal
+	pruneAudienceTokens(out, c.cfg.Now())
 	return out, nil
 }
 
 // applyTokens returns a copy of s with a refresh's tokens: the access token in the default set
-// or among the per-audience tokens, and a rotated refresh token.
+// or among the per-audience tokens, and a rotated refresh token. Per-audience tokens that have
+// expired are dropped, and the oldest beyond maxAudienceTokens.
 func (c *Client) applyTokens(s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) *session.Session {
 	ns := s.Clone()
 	if t.RefreshToken != "" {
@@ -60,15 +68,27 @@ func (c *Client) applyTokens(s *session.Session, t *mw.Tokens, audience, scope s
 			ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,
 		})
 	}
+	pruneAudienceTokens(ns, c.cfg.Now())
 	return ns
 }
 
+// upsertAudienceToken puts t last among s's per-audience tokens, in place of the token for the
+// same audience and requested scope.
 func upsertAudienceToken(s *session.Session, t token.AudienceToken) {
-	for i, old := range s.AccessTokens {
-		if old.Audience == t.Audience && old.RequestedScope == t.RequestedScope {
-			s.AccessTokens[i] = t
-			return
-		}
-	}
+	s.AccessTokens = slices.DeleteFunc(s.AccessTokens, func(old token.AudienceToken) bool {
+		return old.Audience == t.Audience && old.RequestedScope == t.RequestedScope
+	})
 	s.AccessTokens = append(s.AccessTokens, t)
+}
+
+// pruneAudienceTokens drops s's per-audience tokens that have expired at now, then the first
+// ones (the least recently obtained) beyond maxAudienceTokens.
+func pruneAudienceTokens(s *session.Session, now time.Time) {
+	s.AccessTokens = slices.DeleteFunc(s.AccessTokens, func(t token.AudienceToken) bool { return t.Expired(now, 0) })
+	if n := len(s.AccessTokens); n > maxAudienceTokens {
+		s.AccessTokens = slices.Delete(s.AccessTokens, 0, n-maxAudienceTokens)
+	}
+	if len(s.AccessTokens) == 0 {
+		s.AccessTokens = nil
+	}
 }
