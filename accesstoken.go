@@ -50,7 +50,9 @@ func WithRefresh() AccessTokenOption {
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token,
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
-// *mw.OAuthError when it sent one) or session_expired.
+// *mw.OAuthError when it sent one), failed_to_save_session (the provider rotated the refresh
+// token but the session cannot be saved: the response has started, ErrHeadersWritten, or
+// the session no longer fits its cookies, session.ErrTooLarge) or session_expired.
 func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) (*token.AccessToken, error) {
 	var q accessTokenRequest
 	for _, o := range opts {
@@ -76,7 +78,7 @@ func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...Acc
 	if updated != nil {
 		// Saved even when obtain failed after the refresh: the provider has rotated the
 		// refresh token, and the old one must never be spent again.
-		if perr := c.persist(w, r, st, l, updated); perr != nil && err == nil {
+		if perr := c.persist(w, r, st, l, s, updated); perr != nil && err == nil {
 			err = perr
 		}
 	}
@@ -191,24 +193,39 @@ func isInvalidGrant(err error) bool {
 }
 
 // persist saves a refreshed session: through the request's state inside the middleware, or
-// straight into w's headers elsewhere.
-func (c *Client) persist(w http.ResponseWriter, r *http.Request, st *mw.State, l *session.Loaded, s *session.Session) error {
+// straight into w's headers elsewhere. When the refresh token changed (the provider rotated
+// it) and the session cannot be saved, the caller gets an error: handing out the token would
+// lose the new refresh token, and the next refresh would spend the old one again.
+func (c *Client) persist(w http.ResponseWriter, r *http.Request, st *mw.State, l *session.Loaded, before, s *session.Session) error {
 	ctx := r.Context()
-	if st != nil {
-		if err := st.Update(s); err != nil {
-			c.logger.WarnContext(ctx, "authchain: the refreshed tokens cannot be saved: the response has started", "error", err)
-		}
+	err := c.save(ctx, w, st, l, s)
+	switch {
+	case err == nil:
 		return nil
+	case errors.Is(err, session.ErrSessionGone), errors.Is(err, mw.ErrNoSession):
+		return &token.Error{Code: token.CodeSessionExpired, Message: "the session ended while the token was refreshed"}
+	case s.TokenSet.RefreshToken != before.TokenSet.RefreshToken:
+		return &token.Error{Code: token.CodeFailedToSaveSession,
+			Message: "the session with the rotated refresh token could not be saved", Err: err}
+	default:
+		c.logger.WarnContext(ctx, "authchain: saving the refreshed tokens failed", "error", err)
+		return nil
+	}
+}
+
+// save writes s as the request's session. Inside the middleware it is written when the
+// response starts; that it will fit its cookies then is checked now.
+func (c *Client) save(ctx context.Context, w http.ResponseWriter, st *mw.State, l *session.Loaded, s *session.Session) error {
+	if st != nil {
+		if ch, ok := c.sessions.(session.Checker); ok {
+			if err := ch.Check(s); err != nil {
+				return err
+			}
+		}
+		return st.Update(s)
 	}
 	if l == nil {
 		return nil
 	}
-	err := c.sessions.Save(ctx, w.Header(), l, s, session.SaveOptions{})
-	if errors.Is(err, session.ErrSessionGone) {
-		return &token.Error{Code: token.CodeSessionExpired, Message: "the session ended while the token was refreshed"}
-	}
-	if err != nil {
-		c.logger.ErrorContext(ctx, "authchain: saving the refreshed tokens failed", "error", err)
-	}
-	return nil
+	return c.sessions.Save(ctx, w.Header(), l, s, session.SaveOptions{})
 }
