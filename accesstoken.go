@@ -160,7 +160,7 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 		return nil, nil, &token.Error{Code: token.CodeMissingRefreshToken,
 			Message: "the access token is missing or expired and the session has no refresh token"}
 	}
-	req := refreshRequest{refreshToken: rt, scope: q.scope, subject: s.User.Subject()}
+	req := refreshRequest{refreshToken: rt, scope: q.scope, subject: s.Subject()}
 	if !isDefault || q.audience != "" {
 		req.audience = audience
 	}

@@ -18,12 +18,13 @@ const maxAudienceTokens = 8
 
 // applyRefresh returns a copy of s with the refreshed tokens (see applyTokens) and, when the
 // answer had an ID token, that token and the user's new claims (filtered as at login, or by
-// BeforeSessionSaved). An answer without an ID token keeps the stored one and the user. When
-// BeforeSessionSaved refuses, the copy with the new tokens and the previous user is returned
-// with the error.
+// BeforeSessionSaved). An answer without an ID token keeps the stored one and the user, and
+// so does one for a session whose login subject is unknown: the refresh could not check that
+// the ID token names the same user. When BeforeSessionSaved refuses, the copy with the new
+// tokens and the previous user is returned with the error.
 func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
 	ns := c.applyTokens(s, t, audience, scope, isDefault)
-	if t.IDToken == "" {
+	if t.IDToken == "" || s.Subject() == "" {
 		return ns, nil
 	}
 	if c.cfg.BeforeSessionSaved == nil {

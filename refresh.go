@@ -22,7 +22,8 @@ const (
 )
 
 // refreshRequest is one refresh: the refresh token and what it asks for. An empty audience
-// asks for the session's default one.
+// asks for the session's default one. subject is the login's; a refreshed ID token must name
+// it (when it is unknown, the caller must not use the ID token).
 type refreshRequest struct {
 	refreshToken, audience, scope, subject string
 }
