@@ -165,16 +165,20 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 		req.audience = audience
 	}
 	out, err := c.refresher.refresh(ctx, req)
-	if err != nil {
-		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken,
-			Message: "refreshing the access token failed", Err: err}
-	}
 	// Other requests' refreshes replaced this session's refresh token first: their tokens go
-	// into the session too, so that it is no older than theirs.
+	// into the session too, so that it is no older than theirs, even when this refresh fails.
 	base := s
 	for _, rot := range out.followed {
 		a, d := targetAudience(base, accessTokenRequest{audience: rot.audience, scope: rot.scope})
 		base = c.applyTokens(base, rot.tokens, a, rot.scope, d)
+	}
+	if err != nil {
+		var updated *session.Session
+		if base != s {
+			updated = base
+		}
+		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
+			Message: "refreshing the access token failed", Err: err}
 	}
 	tokens := out.tokens
 	updated, err := c.applyRefresh(ctx, base, tokens, audience, q.scope, isDefault)

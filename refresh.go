@@ -49,7 +49,7 @@ type rotation struct {
 
 // refreshOutcome is what a refresh gives one request: its own tokens, and the rotations it
 // followed first (other requests' refreshes that had replaced its refresh token), oldest
-// first.
+// first. When the refresh fails after following rotations, tokens is nil.
 type refreshOutcome struct {
 	tokens   *mw.Tokens
 	followed []rotation
@@ -81,32 +81,34 @@ func newRefresher(p *provider, now func() time.Time) *refresher {
 // while holding the refresh token's lock, after following any rotation of the token to the
 // newest one. The refresh runs to its end even when the caller goes away, so that a rotation
 // the provider made is never lost; a caller whose context ends while it waits for the lock
-// stops waiting.
+// stops waiting. On failure the outcome still lists the rotations followed, whose tokens the
+// caller must save.
 func (f *refresher) refresh(ctx context.Context, q refreshRequest) (*refreshOutcome, error) {
 	if t := f.recent(q.key()); t != nil {
 		return &refreshOutcome{tokens: t}, nil
 	}
-	var followed []rotation
+	out := &refreshOutcome{}
 	seen := map[string]bool{}
 	for {
 		tk := tokenKey(q.refreshToken)
 		if seen[tk] {
-			return nil, errors.New("authchain: the provider's refresh-token rotations form a loop")
+			return out, errors.New("authchain: the provider's refresh-token rotations form a loop")
 		}
 		seen[tk] = true
 		release, err := f.locks.lock(ctx, tk)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		t, rot, err := f.refreshLocked(ctx, q, tk)
 		release()
 		switch {
 		case err != nil:
-			return nil, err
+			return out, err
 		case t != nil:
-			return &refreshOutcome{tokens: t, followed: followed}, nil
+			out.tokens = t
+			return out, nil
 		}
-		followed = append(followed, rot)
+		out.followed = append(out.followed, rot)
 		q.refreshToken = rot.tokens.RefreshToken
 	}
 }

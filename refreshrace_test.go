@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authchain/authchain/oidctest"
 )
 
 // accessTokenRoute asks the access-token route for a token with cookies, and returns the
@@ -117,6 +119,42 @@ func TestRequestFollowingARotationSavesTheEarlierTokensToo(t *testing.T) {
 		t.Errorf("%d refreshes, want 2", got)
 	}
 	app.IdP.Advance(11 * time.Minute) // past the refresher's memory
+	if _, tok := next.get(app.URL + "/token"); strings.HasPrefix(tok, "error") || tok == first {
+		t.Errorf("a refresh with the saved session: %q", tok)
+	}
+	if reuses := app.IdP.RefreshTokenReuses(); reuses != 0 {
+		t.Errorf("%d refresh-token reuses", reuses)
+	}
+}
+
+func TestFailedRefreshAfterFollowingARotationSavesTheEarlierTokens(t *testing.T) {
+	t.Parallel()
+	app := newTokenApp(t, appOptions{})
+	b := newBrowser(t, true)
+	app.login(b, "/")
+	app.IdP.Advance(11 * time.Minute)
+	u, _ := url.Parse(app.URL)
+	old := b.Jar.Cookies(u)
+
+	status, first, _ := accessTokenRoute(t, app, "", old)
+	if status != http.StatusOK {
+		t.Fatalf("first request: %d %s", status, first)
+	}
+	// The second request follows the first one's rotation, then its own refresh fails.
+	app.IdP.FailNext(oidctest.EndpointToken, 1, oidctest.HTTPStatus(http.StatusServiceUnavailable))
+	status, code, saved := accessTokenRoute(t, app, "?audience="+url.QueryEscape("https://billing.example.com"), old)
+	if status != http.StatusUnauthorized || code != "failed_to_refresh_token" {
+		t.Fatalf("a failed refresh: %d %s", status, code)
+	}
+	// Past the refresher's memory, within the first token's lifetime.
+	app.IdP.Advance(31 * time.Second)
+	next := newBrowser(t, true)
+	next.Jar.SetCookies(u, old)
+	next.Jar.SetCookies(u, saved)
+	if _, tok := next.get(app.URL + "/token"); tok != first {
+		t.Errorf("the session saved by the failed request lacks the first request's token: got %.12q", tok)
+	}
+	app.IdP.Advance(11 * time.Minute)
 	if _, tok := next.get(app.URL + "/token"); strings.HasPrefix(tok, "error") || tok == first {
 		t.Errorf("a refresh with the saved session: %q", tok)
 	}
