@@ -3,7 +3,6 @@ package authchain
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 
 	"github.com/authchain/authchain/mw"
@@ -41,15 +40,19 @@ func WithRefresh() AccessTokenOption {
 }
 
 // AccessToken returns an access token of the signed-in user, refreshed with the refresh token
-// when it has expired (or expires within Config.TokenRefreshBuffer). Requests of one session
-// that need the same refresh at the same moment share one call to the provider, and a request
-// that still carries a just-rotated refresh token gets the new tokens. A rotated refresh token
-// and new user claims are saved in the session: inside Client.Middleware when the response
-// starts (call AccessToken before writing), elsewhere at once into w's headers.
+// when it has expired (or expires within Config.TokenRefreshBuffer). The refreshes of one
+// refresh token run one at a time, whatever audience or scope they ask for: requests that need
+// the same refresh at the same moment share one call to the provider, and a request whose
+// refresh token another request has just rotated continues with the new one (and saves both
+// refreshes' tokens). A rotated refresh token and new user claims are saved in the session:
+// inside Client.Middleware when the response starts (call AccessToken before writing),
+// elsewhere at once into w's headers.
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token,
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
-// *mw.OAuthError when it sent one) or session_expired.
+// *mw.OAuthError when it sent one), failed_to_save_session (the provider rotated the refresh
+// token but the session cannot be saved: the response has started, ErrHeadersWritten, or
+// the session no longer fits its cookies, session.ErrTooLarge) or session_expired.
 func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) (*token.AccessToken, error) {
 	var q accessTokenRequest
 	for _, o := range opts {
@@ -75,7 +78,7 @@ func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...Acc
 	if updated != nil {
 		// Saved even when obtain failed after the refresh: the provider has rotated the
 		// refresh token, and the old one must never be spent again.
-		if perr := c.persist(w, r, st, l, updated); perr != nil && err == nil {
+		if perr := c.persist(w, r, st, l, s, updated); perr != nil && err == nil {
 			err = perr
 		}
 	}
@@ -157,16 +160,28 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 		return nil, nil, &token.Error{Code: token.CodeMissingRefreshToken,
 			Message: "the access token is missing or expired and the session has no refresh token"}
 	}
-	req := refreshRequest{refreshToken: rt, scope: q.scope, subject: s.User.Subject()}
+	req := refreshRequest{refreshToken: rt, scope: q.scope, subject: s.Subject()}
 	if !isDefault || q.audience != "" {
 		req.audience = audience
 	}
-	tokens, err := c.refresher.refresh(ctx, req)
+	out, err := c.refresher.refresh(ctx, req)
+	// Other requests' refreshes replaced this session's refresh token first: their tokens go
+	// into the session too, so that it is no older than theirs, even when this refresh fails.
+	base := s
+	for _, rot := range out.followed {
+		a, d := targetAudience(base, accessTokenRequest{audience: rot.audience, scope: rot.scope})
+		base = c.applyTokens(base, rot.tokens, a, rot.scope, d)
+	}
 	if err != nil {
-		return nil, nil, &token.Error{Code: token.CodeFailedToRefreshToken,
+		var updated *session.Session
+		if base != s {
+			updated = base
+		}
+		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
 			Message: "refreshing the access token failed", Err: err}
 	}
-	updated, err := c.applyRefresh(ctx, s, tokens, audience, q.scope, isDefault)
+	tokens := out.tokens
+	updated, err := c.applyRefresh(ctx, base, tokens, audience, q.scope, isDefault)
 	if err != nil {
 		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
 			Message: "BeforeSessionSaved refused the refreshed session; the new tokens were kept with the previous user", Err: err}
@@ -181,82 +196,40 @@ func isInvalidGrant(err error) bool {
 	return errors.As(err, &oe) && oe.Code == "invalid_grant"
 }
 
-// applyRefresh returns a copy of s with the refreshed tokens: the access token in the default
-// set or among the per-audience tokens, a rotated refresh token, and, when the answer had an
-// ID token, that token and the user's new claims (filtered as at login, or by
-// BeforeSessionSaved). An answer without an ID token keeps the stored one and the user. When
-// BeforeSessionSaved refuses, the copy with the new tokens and the previous user is returned
-// with the error.
-func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
-	ns := s.Clone()
-	if t.RefreshToken != "" {
-		ns.TokenSet.RefreshToken = t.RefreshToken
-	}
-	granted := grantedScope(t.Scope, scope, s)
-	if isDefault {
-		ts := &ns.TokenSet
-		ts.AccessToken, ts.ExpiresAt, ts.Scope = t.AccessToken, t.ExpiresAt, granted
-		if t.TokenType != "" {
-			ts.TokenType = t.TokenType
-		}
-	} else {
-		upsertAudienceToken(ns, token.AudienceToken{
-			AccessToken: t.AccessToken, Audience: audience, Scope: granted, RequestedScope: scope,
-			ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,
-		})
-	}
-	if t.IDToken == "" {
-		return ns, nil
-	}
-	if c.cfg.BeforeSessionSaved == nil {
-		ns.TokenSet.IDToken = t.IDToken
-		ns.User = session.NewUser(mw.FilterClaims(t.Claims, mw.DefaultUserClaims))
-		return ns, nil
-	}
-	candidate := ns.Clone()
-	candidate.TokenSet.IDToken = t.IDToken
-	// The refresh result may be shared by concurrent requests: the hook gets its own claims.
-	candidate.User = session.NewUser(maps.Clone(t.Claims))
-	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: candidate, IDToken: t.IDToken})
-	switch {
-	case err != nil:
-		return ns, err
-	case out == nil:
-		return ns, errors.New("BeforeSessionSaved returned no session")
-	}
-	out.Internal = ns.Internal
-	return out, nil
-}
-
-func upsertAudienceToken(s *session.Session, t token.AudienceToken) {
-	for i, old := range s.AccessTokens {
-		if old.Audience == t.Audience && old.RequestedScope == t.RequestedScope {
-			s.AccessTokens[i] = t
-			return
-		}
-	}
-	s.AccessTokens = append(s.AccessTokens, t)
-}
-
 // persist saves a refreshed session: through the request's state inside the middleware, or
-// straight into w's headers elsewhere.
-func (c *Client) persist(w http.ResponseWriter, r *http.Request, st *mw.State, l *session.Loaded, s *session.Session) error {
+// straight into w's headers elsewhere. When the refresh token changed (the provider rotated
+// it) and the session cannot be saved, the caller gets an error: handing out the token would
+// lose the new refresh token, and the next refresh would spend the old one again.
+func (c *Client) persist(w http.ResponseWriter, r *http.Request, st *mw.State, l *session.Loaded, before, s *session.Session) error {
 	ctx := r.Context()
-	if st != nil {
-		if err := st.Update(s); err != nil {
-			c.logger.WarnContext(ctx, "authchain: the refreshed tokens cannot be saved: the response has started", "error", err)
-		}
+	err := c.save(ctx, w, st, l, s)
+	switch {
+	case err == nil:
 		return nil
+	case errors.Is(err, session.ErrSessionGone), errors.Is(err, mw.ErrNoSession):
+		return &token.Error{Code: token.CodeSessionExpired, Message: "the session ended while the token was refreshed"}
+	case s.TokenSet.RefreshToken != before.TokenSet.RefreshToken:
+		return &token.Error{Code: token.CodeFailedToSaveSession,
+			Message: "the session with the rotated refresh token could not be saved", Err: err}
+	default:
+		c.logger.WarnContext(ctx, "authchain: saving the refreshed tokens failed", "error", err)
+		return nil
+	}
+}
+
+// save writes s as the request's session. Inside the middleware it is written when the
+// response starts; that it will fit its cookies then is checked now.
+func (c *Client) save(ctx context.Context, w http.ResponseWriter, st *mw.State, l *session.Loaded, s *session.Session) error {
+	if st != nil {
+		if ch, ok := c.sessions.(session.Checker); ok {
+			if err := ch.Check(s); err != nil {
+				return err
+			}
+		}
+		return st.Update(s)
 	}
 	if l == nil {
 		return nil
 	}
-	err := c.sessions.Save(ctx, w.Header(), l, s, session.SaveOptions{})
-	if errors.Is(err, session.ErrSessionGone) {
-		return &token.Error{Code: token.CodeSessionExpired, Message: "the session ended while the token was refreshed"}
-	}
-	if err != nil {
-		c.logger.ErrorContext(ctx, "authchain: saving the refreshed tokens failed", "error", err)
-	}
-	return nil
+	return c.sessions.Save(ctx, w.Header(), l, s, session.SaveOptions{})
 }

@@ -28,7 +28,8 @@ type Options struct {
 
 // SessionCookies returns the cookies that make a request signed in as s, chunked when s is
 // large. When s has no creation time, it gets the original SDK's default internal data: sid
-// "auth0-sid" and createdAt now. s is not modified.
+// "auth0-sid" and createdAt now. When s has no login subject (Internal.Subject), it gets the
+// user's sub claim, as a login would have recorded it. s is not modified.
 func SessionCookies(s *session.Session, opts Options) ([]*http.Cookie, error) {
 	now := opts.Now
 	if now == nil {
@@ -49,6 +50,9 @@ func SessionCookies(s *session.Session, opts Options) ([]*http.Cookie, error) {
 			c.Internal.SID = DefaultSID
 		}
 		c.Internal.CreatedAt = now()
+	}
+	if c.Internal.Subject == "" {
+		c.Internal.Subject = c.User.Subject()
 	}
 	h := http.Header{}
 	if err := m.Save(context.Background(), h, nil, c, session.SaveOptions{NewSession: true}); err != nil {

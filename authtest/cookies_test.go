@@ -36,7 +36,7 @@ func TestSessionCookiesSignARequestIn(t *testing.T) {
 	if got.User.Subject() != "user_123" || got.TokenSet.AccessToken != "at_123" || got.TokenSet.ExpiresAt.Unix() != 123456789 {
 		t.Errorf("session = %+v", got)
 	}
-	if got.Internal.SID != authtest.DefaultSID || !got.Internal.CreatedAt.Equal(now) {
+	if got.Internal.SID != authtest.DefaultSID || !got.Internal.CreatedAt.Equal(now) || got.Internal.Subject != "user_123" {
 		t.Errorf("default internal = %+v", got.Internal)
 	}
 	if !s.Internal.CreatedAt.IsZero() {
@@ -49,7 +49,7 @@ func TestSessionCookiesKeepGivenInternalAndChunk(t *testing.T) {
 	now := time.Now()
 	s := &session.Session{
 		User:     session.NewUser(map[string]any{"sub": "u", "groups": strings.Repeat("g", 6000)}),
-		Internal: session.Internal{SID: "mine", CreatedAt: now.Add(-time.Hour)},
+		Internal: session.Internal{SID: "mine", Subject: "login-sub", CreatedAt: now.Add(-time.Hour)},
 	}
 	cookies, err := authtest.SessionCookies(s, authtest.Options{Secret: secret})
 	if err != nil {
@@ -64,7 +64,7 @@ func TestSessionCookiesKeepGivenInternalAndChunk(t *testing.T) {
 	}
 	m, _ := session.NewStateless(session.StatelessConfig{Secret: secret})
 	l, _ := m.Load(context.Background(), r)
-	if l.Session == nil || l.Session.Internal.SID != "mine" {
+	if l.Session == nil || l.Session.Internal.SID != "mine" || l.Session.Internal.Subject != "login-sub" {
 		t.Fatal("given internal data not kept")
 	}
 }

@@ -147,7 +147,7 @@ func (s *sqlStore) Set(ctx context.Context, id string, sess *session.Session, ex
 	_, err = s.db.ExecContext(ctx,
 		`INSERT INTO sessions (id, sid, sub, data, expires_at) VALUES ($1, $2, $3, $4, $5)
 		 ON CONFLICT (id) DO UPDATE SET sid = $2, sub = $3, data = $4, expires_at = $5`,
-		id, sess.Internal.SID, sess.User.Subject(), data, expiresAt)
+		id, sess.Internal.SID, sess.Subject(), data, expiresAt)
 	return err
 }
 
@@ -159,7 +159,7 @@ func (s *sqlStore) Update(ctx context.Context, id string, sess *session.Session,
 	}
 	res, err := s.db.ExecContext(ctx,
 		`UPDATE sessions SET sid = $2, sub = $3, data = $4, expires_at = $5 WHERE id = $1 AND expires_at > now()`,
-		id, sess.Internal.SID, sess.User.Subject(), data, expiresAt)
+		id, sess.Internal.SID, sess.Subject(), data, expiresAt)
 	if err != nil {
 		return false, err
 	}

@@ -76,7 +76,7 @@ func writeTokenError(w http.ResponseWriter, r *http.Request, err error, logger *
 	status := http.StatusUnauthorized
 	if errors.As(err, &te) {
 		body.Error.Code, body.Error.Message = te.Code, te.Message
-		if te.Code == token.CodeFailedToRefreshToken {
+		if te.Code == token.CodeFailedToRefreshToken || te.Code == token.CodeFailedToSaveSession {
 			logger.WarnContext(r.Context(), "authchain: access token refresh failed", "error", err)
 		}
 	} else {

@@ -197,6 +197,7 @@ func providerError(code string, status int, err error) *CallbackError {
 func (c *Callback) newSession(ctx context.Context, tokens *Tokens, txn *Transaction) (*session.Session, error) {
 	now := c.opts.Now()
 	sid, _ := tokens.Claims["sid"].(string)
+	sub, _ := tokens.Claims["sub"].(string)
 	scope := tokens.Scope
 	if scope == "" {
 		scope = txn.Scope
@@ -208,7 +209,7 @@ func (c *Callback) newSession(ctx context.Context, tokens *Tokens, txn *Transact
 			ExpiresAt: tokens.ExpiresAt, Scope: scope, RequestedScope: txn.Scope, Audience: txn.Audience,
 			TokenType: tokens.TokenType,
 		},
-		Internal: session.Internal{SID: sid, CreatedAt: now.Truncate(time.Second)},
+		Internal: session.Internal{SID: sid, Subject: sub, CreatedAt: now.Truncate(time.Second)},
 	}
 	if c.opts.BeforeSessionSaved == nil {
 		s.User = session.NewUser(FilterClaims(tokens.Claims, DefaultUserClaims))

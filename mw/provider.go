@@ -42,7 +42,9 @@ type IDTokenCheck struct {
 	// Refresh marks the ID token of a refresh (OpenID Connect Core §12.2): no nonce is
 	// expected, and its subject must be Subject.
 	Refresh bool
-	// Subject is the subject a refreshed ID token must name.
+	// Subject is the subject a refreshed ID token must name: the login's. When it is unknown
+	// (empty), only the rest is checked, and the caller must not take the ID token's claims
+	// for the user's.
 	Subject string
 }
 

@@ -31,6 +31,8 @@ const (
 	DefectBadSignature
 	// DefectWrongAtHash sets an at_hash that does not match the access token.
 	DefectWrongAtHash
+	// DefectWrongSubject sets sub to [WrongSubject], another user than the grant's.
+	DefectWrongSubject
 )
 
 // WrongIssuer is the iss of tokens and authorization responses that carry a
@@ -39,6 +41,9 @@ const WrongIssuer = "https://wrong-issuer.example"
 
 // WrongAudience is the aud of tokens that carry a wrong-audience defect.
 const WrongAudience = "wrong-audience"
+
+// WrongSubject is the sub of tokens that carry a wrong-subject defect.
+const WrongSubject = "oidctest|wrong-subject"
 
 // QueueIDTokenDefect makes the next ID token the token endpoint issues carry
 // defect d. Defects queued one after another go to successive ID tokens.
@@ -72,6 +77,8 @@ func (d Defect) apply(claims map[string]any, now time.Time, ttl time.Duration) s
 		claims["iss"] = WrongIssuer
 	case DefectWrongAudience:
 		claims["aud"] = WrongAudience
+	case DefectWrongSubject:
+		claims["sub"] = WrongSubject
 	case DefectExpired:
 		setTimes(claims, now.Add(-ttl-time.Minute), ttl)
 	case DefectIssuedInFuture:

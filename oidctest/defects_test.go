@@ -48,6 +48,16 @@ func TestIDTokenDefects(t *testing.T) {
 			}
 			return nil
 		}},
+		{"wrong subject", oidctest.DefectWrongSubject, func(t *testing.T, r *rp, raw, _, _ string) error {
+			id, err := r.verifier.Verify(r.ctx, raw)
+			if err != nil {
+				return err
+			}
+			if id.Subject != oidctest.WrongSubject {
+				return errors.New("sub is the user's")
+			}
+			return nil
+		}},
 		{"wrong at_hash", oidctest.DefectWrongAtHash, func(t *testing.T, r *rp, raw, _, at string) error {
 			id, err := r.verifier.Verify(r.ctx, raw)
 			if err != nil {

@@ -31,8 +31,9 @@
 // ([Server.RotateKeys]), faults on one endpoint ([Server.FailNext]),
 // deliberately bad ID tokens ([Server.QueueIDTokenDefect]) and logout tokens
 // ([Server.LogoutToken]), back-channel logout on demand
-// ([Server.BackChannelLogout]), and the log of every request served
-// ([Server.Requests], [Server.Count]).
+// ([Server.BackChannelLogout]), the log of every request served
+// ([Server.Requests], [Server.Count]) and the count of refresh tokens spent
+// twice ([Server.RefreshTokenReuses]).
 //
 // The program cmd/oidctest runs the same provider outside of Go tests.
 package oidctest

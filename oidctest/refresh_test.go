@@ -69,7 +69,7 @@ func TestRefreshRotatesAndReissuesIDToken(t *testing.T) {
 
 func TestRefreshTokenReuseRevokesFamily(t *testing.T) {
 	t.Parallel()
-	_, r, l := offlineLogin(t)
+	srv, r, l := offlineLogin(t)
 	second, err := r.refresh(l.token.RefreshToken)
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +78,14 @@ func TestRefreshTokenReuseRevokesFamily(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n := srv.RefreshTokenReuses(); n != 0 {
+		t.Fatalf("%d reuses after two rotations, want 0", n)
+	}
 	if _, err := r.refresh(l.token.RefreshToken); oauthCode(err) != "invalid_grant" {
 		t.Fatalf("reuse of a rotated token: %v, want invalid_grant", err)
+	}
+	if n := srv.RefreshTokenReuses(); n != 1 {
+		t.Errorf("%d reuses recorded, want 1", n)
 	}
 	if _, err := r.refresh(third.RefreshToken); oauthCode(err) != "invalid_grant" {
 		t.Errorf("latest token of the family after reuse: %v, want invalid_grant", err)
@@ -103,6 +109,9 @@ func TestRefreshTokenReuseGrace(t *testing.T) {
 	}
 	if b.RefreshToken == a.RefreshToken {
 		t.Error("reuse within the grace period returned the same refresh token")
+	}
+	if n := srv.RefreshTokenReuses(); n != 0 {
+		t.Errorf("a reuse within the grace period was counted (%d)", n)
 	}
 	srv.Advance(21 * time.Second)
 	if _, err := r.refresh(l.token.RefreshToken); oauthCode(err) != "invalid_grant" {

@@ -39,6 +39,7 @@ type Server struct {
 	idDefects    []Defect
 	authDefects  []AuthorizeDefect
 	requests     []Request
+	reuses       int // rotated refresh tokens presented after their grace period
 }
 
 // ErrNotStarted is returned by methods that need the server's URL before

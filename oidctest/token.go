@@ -102,6 +102,7 @@ func (s *Server) useRefreshToken(c Client, tok string, commit bool) (*grant, *oa
 		// reused within the grace period: allowed
 	default:
 		rt.grant.revoked = true
+		s.reuses++
 		return nil, errInvalidGrant("refresh token reused; its token family is revoked")
 	}
 	return rt.grant, nil
@@ -119,4 +120,14 @@ func (s *Server) clientCredentialsGrant(c Client, form url.Values) (*tokenRespon
 		return nil, err
 	}
 	return s.issueTokens(issue{grant: g, scopes: g.scopes, audience: aud})
+}
+
+// RefreshTokenReuses returns how many times a rotated refresh token was
+// presented again after its reuse grace period (see
+// [WithRefreshTokenReuseGrace]). Each such reuse revoked its token family, so
+// a relying party that never spends a refresh token twice keeps it at 0.
+func (s *Server) RefreshTokenReuses() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reuses
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzDecodeSession feeds arbitrary Cookie headers to the stateless manager: it must never
-// panic or fail, and whatever it reads must write back and read again as the same user.
+// panic or fail, and whatever it reads must write back and read again as the same user, of
+// the same login subject.
 func FuzzDecodeSession(f *testing.F) {
 	for _, h := range badCookieHeaders(f) {
 		f.Add(h)
@@ -37,12 +38,12 @@ func FuzzDecodeSession(f *testing.F) {
 			}
 			return
 		}
-		sub := l.Session.User.Subject()
+		sub, loginSub := l.Session.User.Subject(), l.Session.Internal.Subject
 		if err := m.Save(context.Background(), h, l, l.Session, SaveOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		again, err := m.Load(context.Background(), requestWith(h))
-		if err != nil || again.Session == nil || again.Session.User.Subject() != sub {
+		if err != nil || again.Session == nil || again.Session.User.Subject() != sub || again.Session.Internal.Subject != loginSub {
 			t.Fatalf("a session read from a cookie does not survive a write")
 		}
 	})

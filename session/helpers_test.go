@@ -52,7 +52,7 @@ func smallSession(now time.Time) *Session {
 	return &Session{
 		User:     NewUser(map[string]any{"sub": "user_123", "name": "Jane"}),
 		TokenSet: token.Set{AccessToken: "at_123", RefreshToken: "rt_123", ExpiresAt: now.Add(time.Hour).Truncate(time.Second)},
-		Internal: Internal{SID: "sid_1", CreatedAt: now.Truncate(time.Second)},
+		Internal: Internal{SID: "sid_1", Subject: "user_123", CreatedAt: now.Truncate(time.Second)},
 	}
 }
 

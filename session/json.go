@@ -142,6 +142,7 @@ func (s *Session) appendCustom(o *fastjson.Object) error {
 func (in *Internal) appendJSON(b []byte) []byte {
 	o := fastjson.OpenObject(b)
 	o.String("sid", in.SID)
+	o.StringOmitEmpty("sub", in.Subject)
 	o.Int("createdAt", fastjson.Unix(in.CreatedAt))
 	o.IntOmitZero("updatedAt", fastjson.Unix(in.UpdatedAt))
 	o.IntOmitZero("expiresAt", fastjson.Unix(in.ExpiresAt))
@@ -157,6 +158,8 @@ func (in *Internal) readJSON(r *fastjson.Reader) error {
 		switch string(key) {
 		case "sid":
 			in.SID, err = r.String()
+		case "sub":
+			in.Subject, err = r.String()
 		case "createdAt":
 			in.CreatedAt, err = r.Unix()
 		case "updatedAt":

@@ -43,7 +43,7 @@ func TestSessionReadsTheOriginalShape(t *testing.T) {
 	if len(s.AccessTokens) != 1 || s.AccessTokens[0].Audience != "urn:other" || s.AccessTokens[0].ExpiresAt.Unix() != 1800007200 {
 		t.Errorf("access tokens = %+v", s.AccessTokens)
 	}
-	if s.Internal.SID != "auth0-sid" || s.Internal.CreatedAt.Unix() != 1800000000 {
+	if s.Internal.SID != "auth0-sid" || s.Internal.CreatedAt.Unix() != 1800000000 || s.Internal.Subject != "" {
 		t.Errorf("internal = %+v", s.Internal)
 	}
 	for _, key := range []string{"updatedAt", "preferences", "connectionTokenSets"} {
@@ -64,6 +64,7 @@ func TestSessionJSONRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.User.Set("locale", "fr")
+	s.Internal.Subject = "user_123"
 	if err := s.SetCustom("cart", []int{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +81,9 @@ func TestSessionJSONRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(back.TokenSet, s.TokenSet) || !reflect.DeepEqual(back.AccessTokens, s.AccessTokens) {
 		t.Errorf("tokens changed:\n%+v\n%+v", s.TokenSet, back.TokenSet)
+	}
+	if back.Internal != s.Internal {
+		t.Errorf("internal changed: %+v, want %+v", back.Internal, s.Internal)
 	}
 	if len(back.Custom) != len(s.Custom) {
 		t.Errorf("custom keys changed: %s vs %s", back.Custom, s.Custom)
@@ -112,7 +116,8 @@ func compact(t *testing.T, raw []byte) string {
 
 func TestSessionJSONEscapesStrings(t *testing.T) {
 	t.Parallel()
-	s := &Session{Internal: Internal{SID: "quote\" back\\ nl\n tab\t ctl\x01 uni é \u2028 bad\xff", CreatedAt: time.Unix(1, 0)}}
+	odd := "quote\" back\\ nl\n tab\t ctl\x01 uni é \u2028 bad\xff"
+	s := &Session{Internal: Internal{SID: odd, Subject: odd, CreatedAt: time.Unix(1, 0)}}
 	out, err := s.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
@@ -127,8 +132,8 @@ func TestSessionJSONEscapesStrings(t *testing.T) {
 	var want string
 	std, _ := json.Marshal(s.Internal.SID)
 	_ = json.Unmarshal(std, &want)
-	if back.Internal.SID != want {
-		t.Errorf("sid = %q, want %q", back.Internal.SID, want)
+	if back.Internal.SID != want || back.Internal.Subject != want {
+		t.Errorf("sid = %q, sub = %q, want %q", back.Internal.SID, back.Internal.Subject, want)
 	}
 }
 
@@ -136,7 +141,7 @@ func TestSessionRejectsMalformedJSON(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
 		``, `null`, `[]`, `{`, `{"user":}`, `{"user":"x"}`, `{"user":{"a":}}`, `{"tokenSet":{"accessToken":1}}`,
-		`{"internal":{"createdAt":"x"}}`, `{"x":tru}`, `{"x":"\q"}`, `{"x":1}x`, `{"accessTokens":{}}`,
+		`{"internal":{"createdAt":"x"}}`, `{"internal":{"sub":1}}`, `{"x":tru}`, `{"x":"\q"}`, `{"x":1}x`, `{"accessTokens":{}}`,
 		`{"x":"` + "\x01" + `"}`, `{"x":[1,]}`, `{"x":01}`,
 	} {
 		var s Session

@@ -26,6 +26,13 @@ type Manager interface {
 	Clear(ctx context.Context, h http.Header, l *Loaded) error
 }
 
+// Checker is implemented by a Manager that can refuse a session for its content: Check
+// reports, without writing anything, the error Save would return for s. The stateless manager
+// refuses a session too large for its cookies (ErrTooLarge).
+type Checker interface {
+	Check(s *Session) error
+}
+
 // SaveOptions tune one Save.
 type SaveOptions struct {
 	// NewSession marks a session that was just created by a login: a stored session gets a

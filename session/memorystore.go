@@ -136,7 +136,7 @@ func newMemoryEntry(s *Session, expiresAt time.Time) (memoryEntry, error) {
 	if err != nil {
 		return memoryEntry{}, err
 	}
-	return memoryEntry{data: data, sid: s.Internal.SID, sub: s.User.Subject(), expiresAt: expiresAt}, nil
+	return memoryEntry{data: data, sid: s.Internal.SID, sub: s.Subject(), expiresAt: expiresAt}, nil
 }
 
 // sweepLocked drops expired entries every sweepEvery writes.

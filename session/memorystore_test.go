@@ -42,8 +42,11 @@ func TestMemoryStoreDeleteByLogoutToken(t *testing.T) {
 	st := NewMemoryStore(clk.Now)
 	put := func(id, sid, sub string) {
 		s := smallSession(clk.Now())
-		s.Internal.SID = sid
+		s.Internal.SID, s.Internal.Subject = sid, sub
 		s.User.Set("sub", sub)
+		if id == "2" {
+			s.User.Delete("sub") // a BeforeSessionSaved hook kept fewer claims
+		}
 		if err := st.Set(ctx, id, s, clk.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}

@@ -25,11 +25,15 @@ type Session struct {
 	Custom map[string]json.RawMessage
 }
 
-// Internal is the session's bookkeeping. Its JSON keys are sid, createdAt, updatedAt and
+// Internal is the session's bookkeeping. Its JSON keys are sid, sub, createdAt, updatedAt and
 // expiresAt, times in epoch seconds.
 type Internal struct {
 	// SID is the provider's session id (the ID token's sid claim), used by back-channel logout.
 	SID string
+	// Subject is the login's subject (the ID token's sub claim), whatever claims User keeps:
+	// an ID token from a refresh must name it. Empty in sessions written before it was kept,
+	// and in sessions from the original SDK.
+	Subject string
 	// CreatedAt is when the user logged in.
 	CreatedAt time.Time
 	// UpdatedAt is when the session was last written.
@@ -77,6 +81,15 @@ func (s *Session) GetCustom(key string, dst any) (bool, error) {
 		return true, fmt.Errorf("session: custom key %q: %w", key, err)
 	}
 	return true, nil
+}
+
+// Subject returns the subject of the login that started s: Internal.Subject, or for a session
+// written before the library kept it, the user's sub claim; "" when neither is known.
+func (s *Session) Subject() string {
+	if s.Internal.Subject != "" {
+		return s.Internal.Subject
+	}
+	return s.User.Subject()
 }
 
 // Clone returns a deep copy of s.

@@ -75,18 +75,38 @@ func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
 	return l, nil
 }
 
+var _ Checker = (*Stateless)(nil)
+
+// Check seals s as Save would, without writing anything, and returns ErrTooLarge when it does
+// not fit in the cookies.
+func (m *Stateless) Check(s *Session) error {
+	c := *s // stamping changes only Internal, a value
+	m.life.stamp(&c.Internal, m.now())
+	_, err := m.seal(&c)
+	return err
+}
+
+// seal encodes s and splits it into cookie values.
+func (m *Stateless) seal(s *Session) ([]string, error) {
+	sealed, err := m.codec.Encode(m.cookie.Name, s)
+	if err != nil {
+		return nil, err
+	}
+	values := splitValue(sealed)
+	if values == nil {
+		return nil, fmt.Errorf("%w (%d bytes sealed)", ErrTooLarge, len(sealed))
+	}
+	return values, nil
+}
+
 // Save seals s into the response's cookies, with a new expiry, and deletes the request's
 // session cookies that the new value does not use. It records the write in s.Internal.
 func (m *Stateless) Save(_ context.Context, h http.Header, l *Loaded, s *Session, _ SaveOptions) error {
 	now := m.now()
 	m.life.stamp(&s.Internal, now)
-	sealed, err := m.codec.Encode(m.cookie.Name, s)
+	values, err := m.seal(s)
 	if err != nil {
 		return err
-	}
-	values := splitValue(sealed)
-	if values == nil {
-		return fmt.Errorf("%w (%d bytes sealed)", ErrTooLarge, len(sealed))
 	}
 	written := writeValues(h, m.cookie, values, s.Internal.ExpiresAt, now)
 	if l != nil {

@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -285,4 +287,32 @@ func keys(m map[string]*http.Cookie) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestStatelessCheckTellsWhetherSaveWouldFit(t *testing.T) {
+	t.Parallel()
+	clk := newTestClock()
+	m := newStateless(t, clk)
+	s := realisticSession(clk.Now())
+	before := s.Internal
+	if err := m.Check(s); err != nil {
+		t.Fatalf("a realistic session: %v", err)
+	}
+	if s.Internal != before {
+		t.Error("Check changed the session")
+	}
+	// Random text does not compress: it cannot fit in MaxChunks cookies.
+	big := make([]byte, 0, MaxSealedBytes)
+	for len(big) < MaxSealedBytes {
+		big = append(big, rand.Text()...)
+	}
+	if err := s.SetCustom("blob", string(big)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(s); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a session too large: %v", err)
+	}
+	if err := m.Save(context.Background(), http.Header{}, nil, s, SaveOptions{}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Save of the session Check refused: %v", err)
+	}
 }

@@ -10,9 +10,15 @@ const (
 	// refresh token (log in with offline_access to get one).
 	CodeMissingRefreshToken = "missing_refresh_token"
 	// CodeFailedToRefreshToken: the provider refused the refresh or could not be reached; the
-	// session is kept as it was. The cause is in Err (the provider's OAuth error when it sent
-	// one).
+	// session is kept (it only takes newer tokens that concurrent requests obtained with its
+	// refresh token). The cause is in Err (the provider's OAuth error when it sent one).
 	CodeFailedToRefreshToken = "failed_to_refresh_token"
+	// CodeFailedToSaveSession: the provider rotated the refresh token but the session with the
+	// new one cannot be saved (the response has started, the session no longer fits its
+	// cookies, or the store failed; the cause is in Err). The token is withheld, since the
+	// session still holds the old refresh token, which the provider will refuse once the new
+	// one is in use.
+	CodeFailedToSaveSession = "failed_to_save_session"
 	// CodeSessionExpired: the session ended (expired or logged out elsewhere) while the token
 	// was being obtained.
 	CodeSessionExpired = "session_expired"

@@ -1,0 +1,95 @@
+package authchain
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/session"
+	"github.com/authchain/authchain/token"
+)
+
+// maxAudienceTokens is how many per-audience access tokens a session keeps, so that a session
+// in cookies cannot grow until it no longer fits: the least recently obtained go first.
+const maxAudienceTokens = 8
+
+// applyRefresh returns a copy of s with the refreshed tokens (see applyTokens) and, when the
+// answer had an ID token, that token and the user's new claims (filtered as at login, or by
+// BeforeSessionSaved). An answer without an ID token keeps the stored one and the user, and
+// so does one for a session whose login subject is unknown: the refresh could not check that
+// the ID token names the same user. When BeforeSessionSaved refuses, the copy with the new
+// tokens and the previous user is returned with the error.
+func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
+	ns := c.applyTokens(s, t, audience, scope, isDefault)
+	if t.IDToken == "" || s.Subject() == "" {
+		return ns, nil
+	}
+	if c.cfg.BeforeSessionSaved == nil {
+		ns.TokenSet.IDToken = t.IDToken
+		ns.User = session.NewUser(mw.FilterClaims(t.Claims, mw.DefaultUserClaims))
+		return ns, nil
+	}
+	candidate := ns.Clone()
+	candidate.TokenSet.IDToken = t.IDToken
+	// The refresh result may be shared by concurrent requests: the hook gets its own claims.
+	candidate.User = session.NewUser(maps.Clone(t.Claims))
+	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: candidate, IDToken: t.IDToken})
+	switch {
+	case err != nil:
+		return ns, err
+	case out == nil:
+		return ns, errors.New("BeforeSessionSaved returned no session")
+	}
+	out.Internal = ns.Internal
+	pruneAudienceTokens(out, c.cfg.Now())
+	return out, nil
+}
+
+// applyTokens returns a copy of s with a refresh's tokens: the access token in the default set
+// or among the per-audience tokens, and a rotated refresh token. Per-audience tokens that have
+// expired are dropped, and the oldest beyond maxAudienceTokens.
+func (c *Client) applyTokens(s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) *session.Session {
+	ns := s.Clone()
+	if t.RefreshToken != "" {
+		ns.TokenSet.RefreshToken = t.RefreshToken
+	}
+	granted := grantedScope(t.Scope, scope, s)
+	if isDefault {
+		ts := &ns.TokenSet
+		ts.AccessToken, ts.ExpiresAt, ts.Scope = t.AccessToken, t.ExpiresAt, granted
+		if t.TokenType != "" {
+			ts.TokenType = t.TokenType
+		}
+	} else {
+		upsertAudienceToken(ns, token.AudienceToken{
+			AccessToken: t.AccessToken, Audience: audience, Scope: granted, RequestedScope: scope,
+			ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,
+		})
+	}
+	pruneAudienceTokens(ns, c.cfg.Now())
+	return ns
+}
+
+// upsertAudienceToken puts t last among s's per-audience tokens, in place of the token for the
+// same audience and requested scope.
+func upsertAudienceToken(s *session.Session, t token.AudienceToken) {
+	s.AccessTokens = slices.DeleteFunc(s.AccessTokens, func(old token.AudienceToken) bool {
+		return old.Audience == t.Audience && old.RequestedScope == t.RequestedScope
+	})
+	s.AccessTokens = append(s.AccessTokens, t)
+}
+
+// pruneAudienceTokens drops s's per-audience tokens that have expired at now, then the first
+// ones (the least recently obtained) beyond maxAudienceTokens.
+func pruneAudienceTokens(s *session.Session, now time.Time) {
+	s.AccessTokens = slices.DeleteFunc(s.AccessTokens, func(t token.AudienceToken) bool { return t.Expired(now, 0) })
+	if n := len(s.AccessTokens); n > maxAudienceTokens {
+		s.AccessTokens = slices.Delete(s.AccessTokens, 0, n-maxAudienceTokens)
+	}
+	if len(s.AccessTokens) == 0 {
+		s.AccessTokens = nil
+	}
+}
