@@ -179,13 +179,13 @@ func TestRefreshFailureKeepsTheSession(t *testing.T) {
 		"oauth error":  oidctest.OAuthError("invalid_grant", "refresh token revoked", http.StatusBadRequest),
 		"server error": oidctest.HTTPStatus(http.StatusServiceUnavailable),
 		"garbage":      oidctest.MalformedJSON(),
-		"timeout":      oidctest.Latency(2 * time.Second),
+		"timeout":      oidctest.Latency(5 * time.Second),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var got error
 			app := newTokenApp(t, appOptions{
-				config: func(c *authchain.Config) { c.HTTPTimeout = 300 * time.Millisecond },
+				config: func(c *authchain.Config) { c.HTTPTimeout = 1500 * time.Millisecond },
 				handler: func(c *authchain.Client) http.Handler {
 					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						_, got = c.AccessToken(w, r)
