@@ -145,7 +145,8 @@ func (c *Client) route(path string) http.Handler {
 
 // Middleware serves authchain's routes and runs the rolling session for every other request,
 // so later handlers read and change the session (SessionFrom, UpdateSession, AccessToken) and
-// the change reaches the browser. It is an alice Constructor:
+// the change reaches the browser. Responses to signed-in requests leave with at least
+// Cache-Control: private and Vary: Cookie (see mw.RollingSession). It is an alice Constructor:
 //
 //	chain := alice.New(client.Middleware, i18n, client.RequireAuth).Then(mux)
 func (c *Client) Middleware(next http.Handler) http.Handler {

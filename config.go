@@ -133,9 +133,12 @@ type SessionConfig struct {
 // DisableHostPrefix is set.
 type CookieConfig = session.CookieOptions
 
-// TransactionCookieConfig configures the login transaction cookies.
+// TransactionCookieConfig configures the login transaction cookies. A browser holds at most
+// mw.TransactionSlots of them, each at most mw.MaxTransactionCookieBytes, however many logins
+// it starts; a new login replaces the oldest when every slot is taken.
 type TransactionCookieConfig struct {
-	// Prefix starts their names; default "__txn_".
+	// Prefix starts their names, which are Prefix followed by the slot number ("__txn_0",
+	// "__txn_1"); default "__txn_".
 	Prefix string
 	// Domain is the Domain attribute; default: host-only.
 	Domain string
@@ -145,7 +148,7 @@ type TransactionCookieConfig struct {
 	SameSite http.SameSite
 	// Secure marks the cookies Secure. It is always on when AppBaseURL is https.
 	Secure bool
-	// MaxAge is how long a login may take; default one hour.
+	// MaxAge is how long a login may take; default one hour (mw.DefaultTransactionMaxAge).
 	MaxAge time.Duration
 	// DisableHostPrefix keeps Prefix as it is. Without it, Secure cookies with Path "/" and no
 	// Domain are named "__Host-" + Prefix + …, as the session cookie is (see CookieConfig).

@@ -161,22 +161,33 @@ func TestRolledCookieRidesOnAnI18nRedirect(t *testing.T) {
 	}
 }
 
-func TestTwoParallelLoginsInOneBrowser(t *testing.T) {
+// Two logins started in one browser each keep their own transaction, whichever completes
+// first; the first to complete ends the other.
+func TestTwoLoginsInOneBrowser(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, appOptions{})
-	b := newBrowser(t, false)
-	respA, _ := b.get(app.URL + "/auth/login?returnTo=/a")
-	respB, _ := b.get(app.URL + "/auth/login?returnTo=/b")
-	provider := func(r *http.Response) string {
-		resp, _ := b.get(r.Header.Get("Location"))
-		return resp.Header.Get("Location")
-	}
-	callbackA, callbackB := provider(respA), provider(respB)
-	for _, tc := range []struct{ callback, want string }{{callbackB, "/b"}, {callbackA, "/a"}} {
-		resp, _ := b.get(tc.callback)
-		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != tc.want {
-			t.Errorf("callback: %d → %q, want %q", resp.StatusCode, resp.Header.Get("Location"), tc.want)
-		}
+	for _, completeFirst := range []string{"/a", "/b"} {
+		t.Run(completeFirst, func(t *testing.T) {
+			b := newBrowser(t, false)
+			respA, _ := b.get(app.URL + "/auth/login?returnTo=/a")
+			respB, _ := b.get(app.URL + "/auth/login?returnTo=/b")
+			provider := func(r *http.Response) string {
+				resp, _ := b.get(r.Header.Get("Location"))
+				return resp.Header.Get("Location")
+			}
+			callbacks := map[string]string{"/a": provider(respA), "/b": provider(respB)}
+			other := map[string]string{"/a": "/b", "/b": "/a"}[completeFirst]
+			resp, _ := b.get(callbacks[completeFirst])
+			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != completeFirst {
+				t.Errorf("callback: %d → %q, want %q", resp.StatusCode, resp.Header.Get("Location"), completeFirst)
+			}
+			if names := app.txnCookies(b); len(names) != 0 {
+				t.Errorf("transaction cookies left after a completed login: %v", names)
+			}
+			resp, body := b.get(callbacks[other])
+			checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
+			checkSignedInAs(t, app, b, oidctest.DefaultUser().Subject)
+		})
 	}
 }
 

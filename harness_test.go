@@ -184,4 +184,16 @@ func (a *testApp) sessionCookies(b *browser) []string {
 	return names
 }
 
+// txnCookies returns the names of the transaction cookies the browser holds for the app.
+func (a *testApp) txnCookies(b *browser) []string {
+	u, _ := url.Parse(a.URL)
+	var names []string
+	for _, c := range b.Jar.Cookies(u) {
+		if strings.HasPrefix(c.Name, "__txn_") {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

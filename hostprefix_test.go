@@ -3,6 +3,7 @@ package authchain_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +51,35 @@ func TestHTTPSApplicationUsesHostPrefixedCookie(t *testing.T) {
 	}
 	if !signedIn(true, plain) || signedIn(true, prefixed) {
 		t.Error("DisableHostPrefix does not keep the __session name")
+	}
+}
+
+// TestHTTPSApplicationUsesHostPrefixedTransactionCookies: on an https AppBaseURL the login
+// route writes its transaction cookie as __Host-__txn_<slot>, unless DisableHostPrefix keeps the
+// plain name.
+func TestHTTPSApplicationUsesHostPrefixedTransactionCookies(t *testing.T) {
+	t.Parallel()
+	loginCookie := func(disable bool) string {
+		app := newTestApp(t, appOptions{config: func(c *authchain.Config) {
+			c.AppBaseURL = "https://app.example.com"
+			c.TransactionCookie.DisableHostPrefix = disable
+		}})
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodGet, "https://app.example.com/auth/login", nil)
+		app.Client.Middleware(http.NotFoundHandler()).ServeHTTP(w, r)
+		cookies := w.Result().Cookies()
+		if w.Code != http.StatusFound || len(cookies) != 1 {
+			t.Fatalf("login answered %d with %d cookies, want 302 with one", w.Code, len(cookies))
+		}
+		if !cookies[0].Secure {
+			t.Errorf("the transaction cookie %s is not Secure", cookies[0].Name)
+		}
+		return cookies[0].Name
+	}
+	if name := loginCookie(false); !strings.HasPrefix(name, "__Host-__txn_") {
+		t.Errorf("the transaction cookie is %q, want __Host-__txn_<slot>", name)
+	}
+	if name := loginCookie(true); !strings.HasPrefix(name, "__txn_") {
+		t.Errorf("with DisableHostPrefix the transaction cookie is %q, want __txn_<slot>", name)
 	}
 }

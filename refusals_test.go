@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/oidctest"
 )
 
 // loginFlow is one login started in a browser and not finished yet.
 type loginFlow struct {
 	state     string
+	txn       string // the name of the transaction cookie the login set
 	authorize string // the provider URL the login route redirected to
 	callback  string // the provider's redirect back to the application, once visited
 	login     *http.Response
@@ -41,7 +43,21 @@ func beginLogin(t *testing.T, app *testApp, b *browser, query string) *loginFlow
 	if state == "" {
 		t.Fatal("the authorization request has no state")
 	}
-	return &loginFlow{state: state, authorize: loc.String(), login: resp}
+	txn := loginTxnCookie(resp)
+	if txn == nil {
+		t.Fatal("the login set no transaction cookie")
+	}
+	return &loginFlow{state: state, txn: txn.Name, authorize: loc.String(), login: resp}
+}
+
+// loginTxnCookie returns the transaction cookie a login response set, or nil.
+func loginTxnCookie(resp *http.Response) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if strings.HasPrefix(c.Name, "__txn_") && c.MaxAge >= 0 {
+			return c
+		}
+	}
+	return nil
 }
 
 // visitProvider sends b to the provider, which logs in and redirects back; it returns the
@@ -90,11 +106,11 @@ func checkErrorPage(t *testing.T, resp *http.Response, body string, status int, 
 	}
 }
 
-// checkTxnDeleted checks that resp deletes the transaction cookie of state and that b no
-// longer holds it.
-func checkTxnDeleted(t *testing.T, app *testApp, b *browser, resp *http.Response, state string) {
+// checkTxnDeleted checks that resp deletes the transaction cookie of f and that b no longer
+// holds it.
+func checkTxnDeleted(t *testing.T, app *testApp, b *browser, resp *http.Response, f *loginFlow) {
 	t.Helper()
-	name := "__txn_" + state
+	name := f.txn
 	deleted := false
 	for _, c := range resp.Cookies() {
 		if c.Name == name && c.MaxAge < 0 && c.Path == "/" {
@@ -167,7 +183,7 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "missing_state")
 		checkNoTxnChange(t, resp)
 		checkSignedOut(t, app, b)
-		if app.cookie(b, "__txn_"+f.state) == nil {
+		if app.cookie(b, f.txn) == nil {
 			t.Error("a response without state removed the login in progress")
 		}
 	})
@@ -224,7 +240,7 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
 		checkNoTxnChange(t, resp)
 		checkSignedOut(t, app, other)
-		if app.cookie(other, "__txn_"+own.state) == nil {
+		if app.cookie(other, own.txn) == nil {
 			t.Error("the refused callback removed the browser's own login in progress")
 		}
 		resp, _ = owner.get(f.callback)
@@ -241,14 +257,14 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		injected := withQuery(t, mine.callback, "code", mustQuery(t, stolen.callback, "code"))
 		resp, body := victim.get(injected)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "authorization_code_grant_error")
-		checkTxnDeleted(t, app, victim, resp, mine.state)
+		checkTxnDeleted(t, app, victim, resp, mine)
 		checkSignedOut(t, app, victim)
 	})
 
 	t.Run("tampered transaction cookie", func(t *testing.T) {
 		b := newBrowser(t, false)
 		f := startToCallback(t, app, b, "")
-		name := "__txn_" + f.state
+		name := f.txn
 		c := app.cookie(b, name)
 		if c == nil {
 			t.Fatal("no transaction cookie")
@@ -262,7 +278,7 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		b.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: c.Value[:i] + string(flipped) + c.Value[i+1:], Path: "/"}})
 		resp, body := b.get(f.callback)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 	})
 
@@ -270,12 +286,15 @@ func TestCallbackRefusesBadState(t *testing.T) {
 		b := newBrowser(t, false)
 		first := startToCallback(t, app, b, "")
 		second := beginLogin(t, app, b, "")
-		c := app.cookie(b, "__txn_"+second.state)
+		if second.txn == first.txn {
+			t.Fatalf("two logins in one browser share the cookie %s", first.txn)
+		}
+		c := app.cookie(b, second.txn)
 		u, _ := url.Parse(app.URL)
-		b.Jar.SetCookies(u, []*http.Cookie{{Name: "__txn_" + first.state, Value: c.Value, Path: "/"}})
+		b.Jar.SetCookies(u, []*http.Cookie{{Name: first.txn, Value: c.Value, Path: "/"}})
 		resp, body := b.get(first.callback)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
-		checkTxnDeleted(t, app, b, resp, first.state)
+		checkTxnDeleted(t, app, b, resp, first)
 		checkSignedOut(t, app, b)
 	})
 }
@@ -288,7 +307,7 @@ func TestCallbackRefusesExpiredTransaction(t *testing.T) {
 	app.IdP.Advance(time.Hour + time.Minute)
 	resp, body := b.get(f.callback)
 	checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")
-	checkTxnDeleted(t, app, b, resp, f.state)
+	checkTxnDeleted(t, app, b, resp, f)
 	checkSignedOut(t, app, b)
 	if n := app.IdP.Count(oidctest.EndpointToken, ""); n != 0 {
 		t.Errorf("an expired login reached the token endpoint %d times", n)
@@ -334,7 +353,7 @@ func TestCallbackRefusesBadIDTokens(t *testing.T) {
 			app.IdP.QueueIDTokenDefect(tc.defect)
 			resp, body := b.get(f.callback)
 			checkErrorPage(t, resp, body, http.StatusBadGateway, "authorization_code_grant_error")
-			checkTxnDeleted(t, app, b, resp, f.state)
+			checkTxnDeleted(t, app, b, resp, f)
 			checkSignedOut(t, app, b)
 			if n := app.IdP.Count(oidctest.EndpointToken, "authorization_code"); n != 1 {
 				t.Errorf("%d code exchanges, want 1", n)
@@ -370,7 +389,7 @@ func TestCallbackIDTokenClockTolerance(t *testing.T) {
 				return
 			}
 			checkErrorPage(t, resp, body, http.StatusBadGateway, "authorization_code_grant_error")
-			checkTxnDeleted(t, app, b, resp, f.state)
+			checkTxnDeleted(t, app, b, resp, f)
 			checkSignedOut(t, app, b)
 		})
 	}
@@ -395,7 +414,7 @@ func TestCallbackRefusesBadAuthorizationResponse(t *testing.T) {
 			tokens := app.IdP.Count(oidctest.EndpointToken, "")
 			resp, body := b.get(f.callback)
 			checkErrorPage(t, resp, body, http.StatusBadRequest, "authorization_error")
-			checkTxnDeleted(t, app, b, resp, f.state)
+			checkTxnDeleted(t, app, b, resp, f)
 			checkSignedOut(t, app, b)
 			if n := app.IdP.Count(oidctest.EndpointToken, ""); n != tokens {
 				t.Error("the code of a response with a wrong iss was exchanged")
@@ -413,7 +432,7 @@ func TestCallbackRefusesBadAuthorizationResponse(t *testing.T) {
 		}
 		resp, body := b.get(f.callback)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "authorization_error")
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 		if strings.Contains(body, "<script>") || strings.Contains(body, `"'&`) {
 			t.Errorf("the provider's error_description is not escaped: %s", body)
@@ -428,7 +447,7 @@ func TestCallbackRefusesBadAuthorizationResponse(t *testing.T) {
 		f := startToCallback(t, app, b, "")
 		resp, body := b.get(withQuery(t, f.callback, "code", ""))
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "authorization_error")
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 	})
 }
@@ -454,7 +473,7 @@ func TestCallbackProviderFailures(t *testing.T) {
 			app.IdP.FailNext(oidctest.EndpointToken, 1, tc.fault)
 			resp, body := b.get(f.callback)
 			checkErrorPage(t, resp, body, tc.status, tc.code)
-			checkTxnDeleted(t, app, b, resp, f.state)
+			checkTxnDeleted(t, app, b, resp, f)
 			checkSignedOut(t, app, b)
 		})
 	}
@@ -467,7 +486,7 @@ func TestCallbackProviderFailures(t *testing.T) {
 		app.IdP.Advance(5 * time.Minute)
 		resp, body := b.get(f.callback)
 		checkErrorPage(t, resp, body, http.StatusBadRequest, "authorization_code_grant_error")
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 	})
 
@@ -483,7 +502,7 @@ func TestCallbackProviderFailures(t *testing.T) {
 			t.Errorf("the callback took %v against a 300ms timeout", elapsed)
 		}
 		checkErrorPage(t, resp, body, http.StatusBadGateway, "provider_unavailable")
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 	})
 
@@ -497,7 +516,7 @@ func TestCallbackProviderFailures(t *testing.T) {
 		if resp.StatusCode != http.StatusBadGateway {
 			t.Errorf("status %d, want 502: %s", resp.StatusCode, body)
 		}
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 	})
 
@@ -511,7 +530,7 @@ func TestCallbackProviderFailures(t *testing.T) {
 		}
 		resp, body := b.get(f.callback)
 		checkErrorPage(t, resp, body, http.StatusBadGateway, "provider_unavailable")
-		checkTxnDeleted(t, app, b, resp, f.state)
+		checkTxnDeleted(t, app, b, resp, f)
 		checkSignedOut(t, app, b)
 	})
 }
@@ -558,7 +577,7 @@ func TestLoginProviderUnavailable(t *testing.T) {
 	})
 }
 
-func TestRoutesAllowOnlyGet(t *testing.T) {
+func TestRoutesAllowOnlyTheirMethods(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, appOptions{})
 	b := newBrowser(t, true)
@@ -566,8 +585,12 @@ func TestRoutesAllowOnlyGet(t *testing.T) {
 		t.Fatalf("login: %d %s", resp.StatusCode, body)
 	}
 	requests := len(app.IdP.Requests())
-	for _, route := range []string{"/auth/login", "/auth/callback", "/auth/logout", "/auth/profile"} {
+	allow := map[string]string{"/auth/login": "GET", "/auth/callback": "GET", "/auth/logout": "GET, POST", "/auth/profile": "GET"}
+	for route, allowed := range allow {
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+			if strings.Contains(allowed, method) {
+				continue
+			}
 			req, err := http.NewRequest(method, app.URL+route+"?returnTo=/x&state=s&code=c", strings.NewReader("a=b"))
 			if err != nil {
 				t.Fatal(err)
@@ -578,8 +601,8 @@ func TestRoutesAllowOnlyGet(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" {
-				t.Errorf("%s %s: %d, Allow %q; want 405, Allow GET", method, route, resp.StatusCode, resp.Header.Get("Allow"))
+			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != allowed {
+				t.Errorf("%s %s: %d, Allow %q; want 405, Allow %s", method, route, resp.StatusCode, resp.Header.Get("Allow"), allowed)
 			}
 			if sc := resp.Header.Values("Set-Cookie"); len(sc) != 0 {
 				t.Errorf("%s %s set cookies: %q", method, route, sc)
@@ -621,8 +644,7 @@ func TestLoginPrefetch(t *testing.T) {
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("a prerender was answered %d, want the redirect to the provider", resp.StatusCode)
 	}
-	state := mustQuery(t, resp.Header.Get("Location"), "state")
-	if app.cookie(b, "__txn_"+state) == nil {
+	if c := loginTxnCookie(resp); c == nil || app.cookie(b, c.Name) == nil {
 		t.Error("a prerender got no transaction cookie")
 	}
 }
@@ -715,11 +737,8 @@ func TestLoginDoesNotForwardReservedParameters(t *testing.T) {
 			t.Errorf("%s forwarded: %q", k, q[k])
 		}
 	}
-	if app.cookie(b, "__txn_"+q.Get("state")) == nil {
-		t.Error("no transaction cookie for the login's state")
-	}
-	if app.cookie(b, "__txn_attacker-state") != nil || app.cookie(b, "__txn_configured") != nil {
-		t.Error("a transaction cookie was written for a state the login did not make")
+	if names := app.txnCookies(b); len(names) != 1 || names[0] != f.txn {
+		t.Errorf("the browser holds the transaction cookies %v, want only the login's own", names)
 	}
 
 	cb, _ := b.get(f.visitProvider(t, b))
@@ -787,8 +806,8 @@ func TestTransactionCookieAttributes(t *testing.T) {
 		t.Fatalf("the login set %d cookies, want 1: %q", len(cookies), f.login.Header.Values("Set-Cookie"))
 	}
 	c := cookies[0]
-	if c.Name != "__txn_"+f.state {
-		t.Errorf("cookie %s, want __txn_<state>", c.Name)
+	if c.Name != "__txn_0" && c.Name != "__txn_1" {
+		t.Errorf("cookie %s, want one of the slots __txn_0, __txn_1", c.Name)
 	}
 	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.MaxAge != 3600 || c.Secure || c.Domain != "" {
 		t.Errorf("transaction cookie attributes: %q", f.login.Header.Get("Set-Cookie"))
@@ -806,54 +825,35 @@ func TestTransactionCookiesBounded(t *testing.T) {
 	app := newTestApp(t, appOptions{})
 	b := newBrowser(t, false)
 	u, _ := url.Parse(app.URL)
-	txnCookies := func() (map[string]bool, int) {
-		states, total := map[string]bool{}, 0
-		for _, c := range b.Jar.Cookies(u) {
-			if strings.HasPrefix(c.Name, "__txn_") {
-				total += len(c.Name) + 1 + len(c.Value)
-				states[strings.TrimPrefix(c.Name, "__txn_")] = true
-			}
-		}
-		return states, total
-	}
 	const logins = 30
 	var flows []*loginFlow
-	deleted := map[string]bool{}
 	for i := range logins {
 		f := beginLogin(t, app, b, "returnTo=/page/"+strings.Repeat("x", i))
 		flows = append(flows, f)
-		for _, c := range f.login.Cookies() {
-			if c.MaxAge < 0 {
-				deleted[strings.TrimPrefix(c.Name, "__txn_")] = true
+		total := 0
+		for _, c := range b.Jar.Cookies(u) {
+			if strings.HasPrefix(c.Name, "__txn_") {
+				total += len(c.Name) + 1 + len(c.Value)
 			}
 		}
-		if _, total := txnCookies(); total >= 3500 {
-			t.Fatalf("after %d logins the browser holds %d bytes of transaction cookies", i+1, total)
+		if n := len(app.txnCookies(b)); n > mw.TransactionSlots || total > mw.TransactionSlots*mw.MaxTransactionCookieBytes {
+			t.Fatalf("after %d logins the browser holds %d transaction cookies, %d bytes", i+1, n, total)
 		}
 		app.IdP.Advance(time.Second)
 	}
 	first := flows[0].visitProvider(t, b)
 
-	held, _ := txnCookies()
-	kept := 0
-	for kept < len(flows) && held[flows[len(flows)-1-kept].state] {
-		kept++
+	// The newest logins keep their slots; the first was replaced long ago.
+	previous, newest := flows[logins-2], flows[logins-1]
+	if held := app.txnCookies(b); len(held) != 2 || previous.txn == newest.txn {
+		t.Fatalf("the browser holds %v; want the two newest logins, in their own slots", held)
 	}
-	if kept != len(held) || kept < 2 || kept == logins {
-		t.Fatalf("the browser holds %d transaction cookies, %d of them the newest; want only the newest, at least 2", len(held), kept)
-	}
-	for _, f := range flows[:logins-kept] {
-		if !deleted[f.state] {
-			t.Errorf("login %s was dropped without a Set-Cookie deleting it", f.state)
-		}
-	}
-
-	newest := flows[logins-1]
 	cb, _ := b.get(newest.visitProvider(t, b))
 	if cb.StatusCode != http.StatusFound || cb.Header.Get("Location") != "/page/"+strings.Repeat("x", logins-1) {
 		t.Fatalf("the newest login: %d %q", cb.StatusCode, cb.Header.Get("Location"))
 	}
-	checkTxnDeleted(t, app, b, cb, newest.state)
+	checkTxnDeleted(t, app, b, cb, newest)
+	checkTxnDeleted(t, app, b, cb, previous) // a completed login ends the others
 
 	resp, body := b.get(first)
 	checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_state")

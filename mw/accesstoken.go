@@ -37,10 +37,16 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// CodeCrossSiteRequest is the error code of the access-token route's answer (403) to a request
+// another site sent: it may refresh and rotate the session's tokens, so it is refused.
+const CodeCrossSiteRequest = "cross_site_request"
+
 // AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
 // the application's browser code: 200 {"token","scope","expires_at","expires_in","token_type"},
-// or 401 {"error":{"code","message"}} with a token.Error code. Every answer is
-// Cache-Control: no-store. The refresh token and the ID token are never handed out.
+// or 401 {"error":{"code","message"}} with a token.Error code. A request whose
+// Sec-Fetch-Site is cross-site gets 403 with the code CodeCrossSiteRequest, and changes
+// nothing. Every answer is Cache-Control: no-store. The refresh token and the ID token are
+// never handed out.
 func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 	if opts.AccessToken == nil {
 		panic("mw: AccessTokenRoute needs AccessToken")
@@ -53,6 +59,10 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowMethods(w, r, http.MethodGet) {
+			return
+		}
+		if isCrossSite(r) {
+			writeError(w, http.StatusForbidden, CodeCrossSiteRequest, "the access token is not handed to other sites")
 			return
 		}
 		q := r.URL.Query()
@@ -71,19 +81,21 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 }
 
 func writeTokenError(w http.ResponseWriter, r *http.Request, err error, logger *slog.Logger) {
-	var body errorBody
 	var te *token.Error
-	status := http.StatusUnauthorized
-	if errors.As(err, &te) {
-		body.Error.Code, body.Error.Message = te.Code, te.Message
-		if te.Code == token.CodeFailedToRefreshToken || te.Code == token.CodeFailedToSaveSession {
-			logger.WarnContext(r.Context(), "authchain: access token refresh failed", "error", err)
-		}
-	} else {
+	if !errors.As(err, &te) {
 		logger.ErrorContext(r.Context(), "authchain: access token", "error", err)
-		status = http.StatusInternalServerError
-		body.Error.Code, body.Error.Message = "server_error", "the access token could not be obtained"
+		writeError(w, http.StatusInternalServerError, "server_error", "the access token could not be obtained")
+		return
 	}
+	if te.Code == token.CodeFailedToRefreshToken || te.Code == token.CodeFailedToSaveSession {
+		logger.WarnContext(r.Context(), "authchain: access token refresh failed", "error", err)
+	}
+	writeError(w, http.StatusUnauthorized, te.Code, te.Message)
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	var body errorBody
+	body.Error.Code, body.Error.Message = code, message
 	writeJSON(w, status, body)
 }
 

@@ -86,7 +86,8 @@ type CallbackOptions struct {
 // Callback is the callback route (GET /auth/callback): it finds the login's transaction by
 // state, checks the response's iss, exchanges the code with the PKCE verifier, verifies the ID
 // token, builds and saves the session (with a fresh id for a stored session), deletes this
-// login's transaction cookie, and hands over to OnCallback.
+// login's transaction cookie (and, once the login succeeded, those of the browser's other
+// logins in progress), and hands over to OnCallback.
 type Callback struct {
 	opts CallbackOptions
 }
@@ -135,6 +136,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err, txn.ReturnTo)
 		return
 	}
+	c.opts.Transactions.DeleteOthers(w.Header(), r, state)
 	c.opts.OnCallback(w, r, CallbackResult{Session: s, ReturnTo: txn.ReturnTo})
 }
 

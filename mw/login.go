@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -52,8 +53,10 @@ type LoginOptions struct {
 // Query parameters are forwarded to the provider over the configured ones, except returnTo
 // (where to land after the login, kept only when it is on the application's own origin) and
 // the parameters the flow sets itself. A scope without openid and a max_age that is not a
-// non-negative integer are refused with 400. A prefetch (Sec-Purpose: prefetch, Purpose:
-// prefetch) gets 204 and no cookie.
+// non-negative integer are refused with 400. A returnTo too long for the transaction cookie
+// (see MaxTransactionCookieBytes) is replaced by DefaultReturnTo; parameters too long for it
+// are refused with 400. A prefetch (Sec-Purpose: prefetch, Purpose: prefetch) gets 204 and no
+// cookie.
 type Login struct {
 	opts LoginOptions
 }
@@ -101,7 +104,7 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 		writeErrorPage(w, http.StatusBadRequest, "invalid_request", problem)
 		return
 	}
-	txn, err := l.transaction(params, returnTo)
+	txn, err := l.transaction(r, params, returnTo)
 	if err != nil {
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
 		writeErrorPage(w, http.StatusInternalServerError, "server_error", "The login could not start.")
@@ -113,13 +116,28 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 		writeErrorPage(w, http.StatusBadGateway, "provider_unavailable", "The identity provider could not be reached. Please try again.")
 		return
 	}
-	if err := l.opts.Transactions.Save(w.Header(), r, txn); err != nil {
+	if err := l.remember(w.Header(), txn); err != nil {
+		if errors.Is(err, ErrTransactionTooLarge) {
+			writeErrorPage(w, http.StatusBadRequest, "invalid_request", "The authorization parameters are too long.")
+			return
+		}
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
 		writeErrorPage(w, http.StatusInternalServerError, "server_error", "The login could not start.")
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusFound)
+}
+
+// remember saves txn's cookie to h. A returnTo too long to fit in the cookie is dropped: the
+// login lands on the default instead.
+func (l *Login) remember(h http.Header, txn *Transaction) error {
+	err := l.opts.Transactions.Save(h, txn)
+	if errors.Is(err, ErrTransactionTooLarge) && txn.ReturnTo != l.opts.DefaultReturnTo {
+		txn.ReturnTo = l.opts.DefaultReturnTo
+		err = l.opts.Transactions.Save(h, txn)
+	}
+	return err
 }
 
 // parameters merges the configured parameters and extra, and checks them; problem explains
@@ -157,8 +175,8 @@ func (l *Login) parameters(extra url.Values) (params url.Values, problem string)
 }
 
 // transaction makes the login's secrets, adds them to params, and returns the transaction.
-func (l *Login) transaction(params url.Values, returnTo string) (*Transaction, error) {
-	state, err := randomToken()
+func (l *Login) transaction(r *http.Request, params url.Values, returnTo string) (*Transaction, error) {
+	state, err := l.opts.Transactions.NewState(r)
 	if err != nil {
 		return nil, err
 	}

@@ -23,15 +23,26 @@ type LogoutOptions struct {
 	Logger *slog.Logger
 }
 
-// Logout is the logout route (GET /auth/logout?returnTo=…): it deletes the session (every
-// cookie and chunk, and a stored record) and every transaction cookie, revokes the refresh
-// token where the provider can, then sends the browser to the provider's logout (with
+// Logout is the logout route (GET or POST /auth/logout?returnTo=…): it deletes the session
+// (every cookie and chunk, and a stored record) and every transaction cookie, revokes the
+// refresh token where the provider can, then sends the browser to the provider's logout (with
 // id_token_hint, logout_hint and the post-logout returnTo, which the provider checks against
 // its allowed list) or, for a local logout, to returnTo when it is on the application's own
-// origin and the application's base path otherwise.
+// origin and the application's base path otherwise. A POST takes returnTo from its form body,
+// or else from the query.
+//
+// Another site cannot log the user out: a GET whose Sec-Fetch-Site is cross-site, and a POST
+// that http.CrossOriginProtection refuses (Sec-Fetch-Site other than same-origin or none, or
+// else an Origin that is not the request's host), change nothing. They are answered 200 with
+// a small page whose button posts the same logout from the application's own origin, so that
+// a user who did follow a link to log out still can.
 type Logout struct {
-	opts LogoutOptions
+	opts        LogoutOptions
+	crossOrigin *http.CrossOriginProtection
 }
+
+// maxLogoutForm bounds the form body of a logout POST.
+const maxLogoutForm = 16 << 10
 
 // NewLogout returns the logout route. It panics when a required option is missing.
 func NewLogout(opts LogoutOptions) *Logout {
@@ -41,14 +52,43 @@ func NewLogout(opts LogoutOptions) *Logout {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Logout{opts: opts}
+	return &Logout{opts: opts, crossOrigin: http.NewCrossOriginProtection()}
 }
 
-// ServeHTTP answers GET /auth/logout.
+// ServeHTTP answers GET and POST /auth/logout.
 func (lo *Logout) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !allowMethods(w, r, http.MethodGet) {
+	if !allowMethods(w, r, http.MethodGet, http.MethodPost) {
 		return
 	}
+	returnTo, ok := lo.returnTo(w, r)
+	if !ok {
+		writeErrorPage(w, http.StatusBadRequest, "invalid_request", "The logout request is malformed.")
+		return
+	}
+	if isCrossSite(r) || lo.crossOrigin.Check(r) != nil {
+		writeLogoutConfirmation(w, returnTo)
+		return
+	}
+	lo.logout(w, r, returnTo)
+}
+
+// returnTo reads the logout's returnTo: from a POST's form body, or else from the query. It
+// reports false for a POST whose body does not parse or is too large.
+func (lo *Logout) returnTo(w http.ResponseWriter, r *http.Request) (string, bool) {
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxLogoutForm)
+		if err := r.ParseForm(); err != nil {
+			return "", false
+		}
+		if v := r.PostForm.Get("returnTo"); v != "" {
+			return v, true
+		}
+	}
+	return r.URL.Query().Get("returnTo"), true
+}
+
+// logout ends the session and sends the browser to the provider's logout, or to returnTo.
+func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string) {
 	ctx := r.Context()
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -65,7 +105,7 @@ func (lo *Logout) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	lo.opts.Transactions.DeleteAll(h, r)
 
-	req := LogoutRequest{ReturnTo: lo.absoluteReturnTo(r.URL.Query().Get("returnTo"))}
+	req := LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo)}
 	if s != nil {
 		req.IDTokenHint, req.LogoutHint = s.TokenSet.IDToken, s.Internal.SID
 		if rt := s.TokenSet.RefreshToken; rt != "" {
@@ -82,9 +122,13 @@ func (lo *Logout) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if target == "" {
-		target = lo.localReturnTo(r.URL.Query().Get("returnTo"))
+		target = lo.localReturnTo(returnTo)
 	}
-	http.Redirect(w, r, target, http.StatusFound)
+	status := http.StatusFound
+	if r.Method == http.MethodPost {
+		status = http.StatusSeeOther
+	}
+	http.Redirect(w, r, target, status)
 }
 
 // absoluteReturnTo resolves returnTo against the application's base URL for the provider; an

@@ -31,7 +31,8 @@ import (
 //     is not added next to it.
 //   - Vary: the tokens of both, compared case-insensitively, each once, in one field.
 //   - Cache-Control: the stricter of the two values wins: no-store, then no-cache, then private,
-//     then the smaller max-age, then a value without public.
+//     then the smaller max-age, then a value without public; of two no-cache values, one that
+//     also says private wins.
 //   - Content-Type, Content-Length, Content-Encoding, Content-Range, Transfer-Encoding and Location
 //     belong to whoever writes the response and are left as they are.
 //   - Any other header first set takes first's value, as the loop above does.
@@ -253,9 +254,10 @@ const (
 
 // cacheRank is how strictly a Cache-Control value limits caching.
 type cacheRank struct {
-	class  int
-	maxAge int64 // math.MaxInt64 without max-age
-	public bool
+	class   int
+	maxAge  int64 // math.MaxInt64 without max-age
+	public  bool
+	private bool // a private directive without a field list
 }
 
 // cacheRankOf ranks the Cache-Control field values v (no value ranks as shared, no max-age).
@@ -274,6 +276,7 @@ func cacheRankOf(v []string) cacheRank {
 			case "private":
 				if !hasArg {
 					rank.class = max(rank.class, cachePrivate)
+					rank.private = true
 				}
 			case "public":
 				rank.public = true
@@ -292,10 +295,19 @@ func (a cacheRank) stricterThan(b cacheRank) bool {
 	if a.class != b.class {
 		return a.class > b.class
 	}
+	if a.class != cacheNoStore && a.private != b.private {
+		return a.private
+	}
 	if a.maxAge != b.maxAge {
 		return a.maxAge < b.maxAge
 	}
 	return !a.public && b.public
+}
+
+// keepsOutOfSharedCaches reports whether the value forbids shared caches to store the
+// response: no-store, or private without a field list.
+func (a cacheRank) keepsOutOfSharedCaches() bool {
+	return a.class == cacheNoStore || a.private
 }
 
 // isFinal reports whether a status code ends the header exchange: 1xx codes other than 101 are

@@ -500,6 +500,7 @@ func TestCacheRankStricter(t *testing.T) {
 		{"max-age=3600", ""},
 		{"private", `no-cache="Set-Cookie"`},
 		{"NO-STORE", "Private"},
+		{"no-cache, private", "no-cache"},
 	}
 	for _, tc := range cases {
 		strict, loose := cacheRankOf([]string{tc.strict}), cacheRankOf([]string{tc.loose})

@@ -22,6 +22,13 @@ type RollingSessionOptions struct {
 // expiry, or to clear cookies that do not make a session. A response that sets session
 // cookies is marked Cache-Control: no-store.
 //
+// Every response to a signed-in request is kept out of shared caches, since it may show the
+// user: at that same moment its Cache-Control becomes at least private and Vary gains Cookie.
+// A handler may set its own value first: no-store and private stay as they are, public is
+// replaced by private, and private is added to any other value (max-age=60 becomes
+// max-age=60, private). Pages that show the user should still say no-store themselves: a
+// browser may otherwise keep them after logout.
+//
 // A request without session cookies passes through untouched, with nothing added to its
 // context. A store failure is logged and the request continues signed out, its cookies kept.
 // RollingSession panics when opts.Manager is nil.

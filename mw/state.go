@@ -97,7 +97,10 @@ func (st *State) Clear() error {
 }
 
 // Commit writes the session's headers to h if anything needs writing: a changed session, a
-// rolling session that is due, or cookies to clear. It runs once; later calls do nothing.
+// rolling session that is due, or cookies to clear. When the request carried a session, it
+// also keeps the response out of shared caches, whatever the handler set: Cache-Control at
+// least private (no-store when cookies are written) and Vary: Cookie. It runs once; later
+// calls do nothing.
 func (st *State) Commit(ctx context.Context, h http.Header) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -105,6 +108,20 @@ func (st *State) Commit(ctx context.Context, h http.Header) {
 		return
 	}
 	st.committed = true
+	st.write(ctx, h)
+	if st.signedIn() {
+		markPrivate(h)
+	}
+}
+
+// signedIn reports whether the request carried a session or now has one: its response may
+// show the user.
+func (st *State) signedIn() bool {
+	return st.current != nil || (st.loaded != nil && st.loaded.Session != nil)
+}
+
+// write adds the session's cookies to h, or the headers that delete them, as needed.
+func (st *State) write(ctx context.Context, h http.Header) {
 	switch {
 	case st.cleared || (st.current == nil && st.loaded.Carried()):
 		st.clear(ctx, h)

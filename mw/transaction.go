@@ -1,8 +1,8 @@
 package mw
 
 import (
+	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,17 +23,36 @@ type Transaction struct {
 	CreatedAt int64 `json:"createdAt"`
 }
 
-// Transaction cookie defaults.
+// Transaction cookie defaults and bounds. A browser holds at most TransactionSlots transaction
+// cookies of at most MaxTransactionCookieBytes each, 2,400 bytes together, however many logins
+// it starts and in whatever order their responses arrive: with a session cookie of 4.8 KB its
+// Cookie header stays near 7.2 KB, under the 8 KB a proxy such as nginx accepts in one header
+// line.
 const (
 	DefaultTransactionPrefix = "__txn_"
+	// DefaultTransactionMaxAge is how long a login may take: long enough for a sign-up that
+	// waits for an e-mail, or a second factor being set up. The slots, not the age, bound
+	// what the cookies weigh.
 	DefaultTransactionMaxAge = time.Hour
-	// MaxTransactionBytes bounds the transaction cookies of one browser together; the oldest
-	// are evicted first, so abandoned logins never grow the Cookie header without limit.
-	MaxTransactionBytes = 3500
+	// TransactionSlots is how many logins a browser can have in progress: a login's cookie
+	// is named after its slot (prefix + "0", prefix + "1"), which its state decides. A new
+	// login takes a slot the browser does not use, or else the one of its oldest login.
+	TransactionSlots = 2
+	// MaxTransactionCookieBytes bounds one transaction cookie: name, "=" and sealed value.
+	// A bare login's cookie is about 580 bytes, one with the default scope, an audience and a
+	// short returnTo under 700; each byte of returnTo, scope or audience costs about 1.8
+	// bytes. A returnTo of about 340 bytes still fits with the default scope, as does a scope
+	// of about 340 bytes with an audience.
+	MaxTransactionCookieBytes = 1200
 )
 
-// TransactionStore keeps login transactions in sealed cookies named prefix + state, one per
-// login, so logins in several tabs do not disturb each other.
+// ErrTransactionTooLarge is returned by Save when the transaction's cookie would be larger
+// than MaxTransactionCookieBytes.
+var ErrTransactionTooLarge = errors.New("authchain: the login's transaction is too large for its cookie")
+
+// TransactionStore keeps login transactions in sealed cookies, one per slot (see
+// TransactionSlots), so that a few logins in several tabs do not disturb each other and any
+// number of them cannot grow the browser's Cookie header past a fixed size.
 type TransactionStore struct {
 	codec  *session.Codec
 	cookie session.CookieOptions // Name holds the prefix
@@ -48,7 +67,7 @@ type TransactionStoreOptions struct {
 	// Cookie holds the attributes; its Name is the prefix (default "__txn_"). SameSite must
 	// stay Lax or None: the callback is a cross-site navigation.
 	Cookie session.CookieOptions
-	// MaxAge is how long a login may take; default one hour.
+	// MaxAge is how long a login may take; default DefaultTransactionMaxAge.
 	MaxAge time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -74,68 +93,48 @@ func NewTransactionStore(opts TransactionStoreOptions) *TransactionStore {
 	return &TransactionStore{codec: opts.Codec, cookie: c, maxAge: opts.MaxAge, now: opts.Now}
 }
 
-// Save writes t's cookie to h. When the transaction cookies r carries and the new one would
-// together reach MaxTransactionBytes, the oldest are deleted first.
-func (ts *TransactionStore) Save(h http.Header, r *http.Request, t *Transaction) error {
+// Save writes t's cookie, in the slot of t.State, to h; it replaces the login that held the
+// slot. It returns ErrTransactionTooLarge, and writes nothing, when the cookie would be larger
+// than MaxTransactionCookieBytes.
+func (ts *TransactionStore) Save(h http.Header, t *Transaction) error {
 	now := ts.now()
 	t.CreatedAt = now.Unix()
-	name := ts.cookie.Name + t.State
+	name := ts.slotName(slotOf(t.State))
 	sealed, err := ts.codec.Encode(name, t)
 	if err != nil {
 		return err
 	}
 	value := strconv.FormatInt(t.CreatedAt, 10) + "." + sealed
-	ts.evict(h, r, name, len(name)+1+len(value))
+	if len(name)+1+len(value) > MaxTransactionCookieBytes {
+		return ErrTransactionTooLarge
+	}
 	ts.cookie.SetCookie(h, name, value, now.Add(ts.maxAge), now)
 	return nil
 }
 
-// evict deletes the oldest transaction cookies until the rest and a new cookie of size bytes
-// stay under MaxTransactionBytes.
-func (ts *TransactionStore) evict(h http.Header, r *http.Request, name string, size int) {
-	type txnCookie struct {
-		name    string
-		created int64
-		size    int
-	}
-	var existing []txnCookie
-	total := size
-	for _, c := range r.Cookies() {
-		if !strings.HasPrefix(c.Name, ts.cookie.Name) || c.Name == name {
-			continue
-		}
-		created, _, _ := strings.Cut(c.Value, ".")
-		n, _ := strconv.ParseInt(created, 10, 64)
-		existing = append(existing, txnCookie{c.Name, n, len(c.Name) + 1 + len(c.Value)})
-		total += len(c.Name) + 1 + len(c.Value)
-	}
-	slices.SortFunc(existing, func(a, b txnCookie) int { return int(a.created - b.created) })
-	for _, c := range existing {
-		if total < MaxTransactionBytes {
-			return
-		}
-		ts.cookie.DeleteCookie(h, c.name)
-		total -= c.size
-	}
-}
-
 // Load returns the transaction for state from r's cookies, or false when there is none or it
-// does not open, belongs to another state, or is older than the store's MaxAge.
+// does not open, belongs to another state (the slot's newer login), or is older than the
+// store's MaxAge.
 func (ts *TransactionStore) Load(r *http.Request, state string) (*Transaction, bool) {
 	if state == "" || len(state) > 128 {
 		return nil, false
 	}
-	name := ts.cookie.Name + state
-	c, err := r.Cookie(name)
-	if err != nil {
+	slot := slotOf(state)
+	t, ok := ts.open(slot, ts.carried(r)[slot])
+	if !ok || t.State != state {
 		return nil, false
 	}
-	_, sealed, ok := strings.Cut(c.Value, ".")
-	if !ok {
+	return t, true
+}
+
+// open returns the live transaction in c, the cookie of slot, whatever its state.
+func (ts *TransactionStore) open(slot int, c slotCookie) (*Transaction, bool) {
+	_, sealed, ok := strings.Cut(c.value, ".")
+	if !c.present || !ok {
 		return nil, false
 	}
 	var t Transaction
-	if err := ts.codec.Decode(name, sealed, &t); err != nil || t.State != state {
+	if err := ts.codec.Decode(ts.slotName(slot), sealed, &t); err != nil {
 		return nil, false
 	}
 	age := ts.now().Sub(time.Unix(t.CreatedAt, 0))
@@ -145,29 +144,44 @@ func (ts *TransactionStore) Load(r *http.Request, state string) (*Transaction, b
 	return &t, true
 }
 
-// Delete deletes the cookie of state's transaction.
+// Delete deletes the cookie of state's slot.
 func (ts *TransactionStore) Delete(h http.Header, state string) {
-	ts.cookie.DeleteCookie(h, ts.cookie.Name+state)
+	ts.cookie.DeleteCookie(h, ts.slotName(slotOf(state)))
 }
 
-// Discard deletes the cookie of state's transaction if r carries one, such as one that no
-// longer opens.
+// Discard deletes the cookie of state's slot if r carries one that holds no live login of
+// another state: one that no longer opens, has expired, or is state's own. A callback for a
+// state the browser does not know leaves the login in progress in that slot alone.
 func (ts *TransactionStore) Discard(h http.Header, r *http.Request, state string) {
 	if state == "" || len(state) > 128 {
 		return
 	}
-	if _, err := r.Cookie(ts.cookie.Name + state); err == nil {
+	slot := slotOf(state)
+	c := ts.carried(r)[slot]
+	if !c.present {
+		return
+	}
+	if t, ok := ts.open(slot, c); !ok || t.State == state {
 		ts.Delete(h, state)
 	}
 }
 
-// DeleteAll deletes every transaction cookie r carries.
+// DeleteAll deletes every transaction cookie r carries: at most TransactionSlots cookies,
+// found in one pass over r's Cookie header.
 func (ts *TransactionStore) DeleteAll(h http.Header, r *http.Request) {
-	seen := map[string]bool{}
-	for _, c := range r.Cookies() {
-		if strings.HasPrefix(c.Name, ts.cookie.Name) && !seen[c.Name] {
-			seen[c.Name] = true
-			ts.cookie.DeleteCookie(h, c.Name)
+	ts.deleteCarried(h, r, -1)
+}
+
+// DeleteOthers deletes the transaction cookies r carries except the one of state's slot, as a
+// completed login does with the logins it made pointless.
+func (ts *TransactionStore) DeleteOthers(h http.Header, r *http.Request, state string) {
+	ts.deleteCarried(h, r, slotOf(state))
+}
+
+func (ts *TransactionStore) deleteCarried(h http.Header, r *http.Request, keep int) {
+	for slot, c := range ts.carried(r) {
+		if c.present && slot != keep {
+			ts.cookie.DeleteCookie(h, ts.slotName(slot))
 		}
 	}
 }

@@ -264,7 +264,7 @@ func TestWholeLoginWithTheDemoProvider(t *testing.T) {
 	if page.StatusCode != http.StatusOK || page.Request.URL.Path != "/fr/profile" {
 		t.Fatalf("landed on %d %s, want 200 /fr/profile", page.StatusCode, page.Request.URL)
 	}
-	if page.Header.Get("Content-Language") != "fr" || page.Header.Get("Cache-Control") != "private, no-store" {
+	if page.Header.Get("Content-Language") != "fr" || page.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("Content-Language %q, Cache-Control %q", page.Header.Get("Content-Language"), page.Header.Get("Cache-Control"))
 	}
 	logoutHref := `href="/auth/logout?returnTo=` + url.QueryEscape(app.URL+"/fr/") + `"`
@@ -278,6 +278,9 @@ func TestWholeLoginWithTheDemoProvider(t *testing.T) {
 	}
 	res = b.get(app.URL + "/fr/")
 	mustContain(t, res.body, `<p id="welcome">Bienvenue, Zoé &lt;script&gt; !</p>`, logoutHref)
+	if cc, vary := res.Header.Get("Cache-Control"), res.Header.Get("Vary"); cc != "no-store" || !strings.Contains(vary, "Cookie") {
+		t.Errorf("signed-in home page: Cache-Control %q, Vary %q; want no-store and Cookie", cc, vary)
+	}
 
 	// The browser side of the profile page reads the user from the profile route.
 	res = b.fetch(app.URL + "/auth/profile")

@@ -90,9 +90,11 @@ type pages struct {
 	demo    bool
 }
 
-// page returns the handler of one page.
+// page returns the handler of one page. Every page shows who is signed in, so no cache may
+// keep it: it answers Cache-Control: no-store.
 func (p pages) page(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		p.rd.render(w, r, name, p.data(r))
 	})
 }

@@ -124,6 +124,18 @@ func TestPagesSignedInEscapeUserValues(t *testing.T) {
 	}
 }
 
+func TestPagesAreNeverStored(t *testing.T) {
+	t.Parallel()
+	for _, user := range []map[string]any{nil, {"sub": "auth0|42", "name": "Ada"}} {
+		for _, path := range []string{"/en/", "/en/profile"} {
+			res, _ := testApp(t, appConfig{User: signedIn(user)}, path)
+			if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s (user %v): Cache-Control %q, want no-store", path, user, cc)
+			}
+		}
+	}
+}
+
 func TestLogoutReturnsToTheLocaleHomeUnderTheBaseURL(t *testing.T) {
 	t.Parallel()
 	cfg := appConfig{User: signedIn(map[string]any{"sub": "x"}), BaseURL: "http://localhost:3000/"}
