@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -50,7 +51,7 @@ func WithRefresh() AccessTokenOption {
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token,
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
-// *mw.OAuthError when it sent one), failed_to_save_session (the provider rotated the refresh
+// *provider.Error when it sent one), failed_to_save_session (the provider rotated the refresh
 // token but the session cannot be saved: the response has started, ErrHeadersWritten, or
 // the session no longer fits its cookies, session.ErrTooLarge) or session_expired.
 func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) (*token.AccessToken, error) {
@@ -160,17 +161,17 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 		return nil, nil, &token.Error{Code: token.CodeMissingRefreshToken,
 			Message: "the access token is missing or expired and the session has no refresh token"}
 	}
-	req := refreshRequest{refreshToken: rt, scope: q.scope, subject: s.Subject()}
+	req := provider.RefreshRequest{RefreshToken: rt, Scope: q.scope, Subject: s.Subject()}
 	if !isDefault || q.audience != "" {
-		req.audience = audience
+		req.Audience = audience
 	}
-	out, err := c.refresher.refresh(ctx, req)
+	out, err := c.provider.Refresh(ctx, req)
 	// Other requests' refreshes replaced this session's refresh token first: their tokens go
 	// into the session too, so that it is no older than theirs, even when this refresh fails.
 	base := s
-	for _, rot := range out.followed {
-		a, d := targetAudience(base, accessTokenRequest{audience: rot.audience, scope: rot.scope})
-		base = c.applyTokens(base, rot.tokens, a, rot.scope, d)
+	for _, rot := range out.Followed {
+		a, d := targetAudience(base, accessTokenRequest{audience: rot.Audience, scope: rot.Scope})
+		base = c.applyTokens(base, rot.Tokens, a, rot.Scope, d)
 	}
 	if err != nil {
 		var updated *session.Session
@@ -180,7 +181,7 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
 			Message: "refreshing the access token failed", Err: err}
 	}
-	tokens := out.tokens
+	tokens := out.Tokens
 	updated, err := c.applyRefresh(ctx, base, tokens, audience, q.scope, isDefault)
 	if err != nil {
 		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
@@ -192,8 +193,8 @@ func (c *Client) refresh(ctx context.Context, s *session.Session, q accessTokenR
 
 // isInvalidGrant reports the provider refusing a refresh token (RFC 6749 §5.2).
 func isInvalidGrant(err error) bool {
-	var oe *mw.OAuthError
-	return errors.As(err, &oe) && oe.Code == "invalid_grant"
+	var pe *provider.Error
+	return errors.As(err, &pe) && pe.Code == "invalid_grant"
 }
 
 // persist saves a refreshed session: through the request's state inside the middleware, or

@@ -14,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/authchain/authchain"
-	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/oidctest"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -201,9 +203,10 @@ func TestRefreshFailureKeepsTheSession(t *testing.T) {
 			if !errors.As(got, &te) || te.Code != token.CodeFailedToRefreshToken || te.Err == nil {
 				t.Fatalf("error = %v", got)
 			}
-			var oe *mw.OAuthError
-			if name == "oauth error" && (!errors.As(got, &oe) || oe.Code != "invalid_grant") {
-				t.Errorf("the provider's error is not the cause: %v", got)
+			var oe *provider.Error
+			var re *oauth2.RetrieveError
+			if name == "oauth error" && (!errors.As(got, &oe) || oe.Code != "invalid_grant" || !errors.As(got, &re) || re.ErrorCode != "invalid_grant") {
+				t.Errorf("the provider's error is not the cause, as a *provider.Error and an *oauth2.RetrieveError: %v", got)
 			}
 			if strings.Contains(got.Error(), "eyJ") || strings.Contains(got.Error(), testClientSecret) {
 				t.Error("the error shows a token or the secret")

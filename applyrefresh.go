@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -22,7 +23,7 @@ const maxAudienceTokens = 8
 // so does one for a session whose login subject is unknown: the refresh could not check that
 // the ID token names the same user. When BeforeSessionSaved refuses, the copy with the new
 // tokens and the previous user is returned with the error.
-func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
+func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *provider.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
 	ns := c.applyTokens(s, t, audience, scope, isDefault)
 	if t.IDToken == "" || s.Subject() == "" {
 		return ns, nil
@@ -51,7 +52,7 @@ func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *mw.Tok
 // applyTokens returns a copy of s with a refresh's tokens: the access token in the default set
 // or among the per-audience tokens, and a rotated refresh token. Per-audience tokens that have
 // expired are dropped, and the oldest beyond maxAudienceTokens.
-func (c *Client) applyTokens(s *session.Session, t *mw.Tokens, audience, scope string, isDefault bool) *session.Session {
+func (c *Client) applyTokens(s *session.Session, t *provider.Tokens, audience, scope string, isDefault bool) *session.Session {
 	ns := s.Clone()
 	if t.RefreshToken != "" {
 		ns.TokenSet.RefreshToken = t.RefreshToken

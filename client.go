@@ -7,9 +7,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/authchain/authchain/internal/discovery"
-	"github.com/authchain/authchain/internal/outbound"
 	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -23,14 +22,13 @@ var ErrHeadersWritten = mw.ErrHeadersWritten
 // Client wires authchain's pieces for one application: its routes, its rolling session
 // middleware and the session accessors. Build it with New; it is safe for concurrent use.
 type Client struct {
-	cfg       *resolved
-	logger    *slog.Logger
-	sessions  session.Manager
-	provider  *provider
-	refresher *refresher
-	login     *mw.Login
-	routes    map[string]http.Handler
-	rolling   func(http.Handler) http.Handler
+	cfg      *resolved
+	logger   *slog.Logger
+	sessions session.Manager
+	provider *provider.Provider
+	login    *mw.Login
+	routes   map[string]http.Handler
+	rolling  func(http.Handler) http.Handler
 }
 
 // New checks cfg (returning one error that lists every problem, each wrapping
@@ -51,7 +49,6 @@ func New(cfg Config) (*Client, error) {
 	if c.provider, err = newProvider(r); err != nil {
 		return nil, err
 	}
-	c.refresher = newRefresher(c.provider, r.Now)
 	txnCodec, err := session.NewCodec(session.PurposeTransaction, r.Secret, r.RetiredSecrets...)
 	if err != nil {
 		return nil, err
@@ -76,18 +73,18 @@ func newManager(r *resolved) (session.Manager, error) {
 	})
 }
 
-func newProvider(r *resolved) (*provider, error) {
-	hc := outbound.NewClient(r.HTTPClient, outbound.Options{Timeout: r.HTTPTimeout, UserAgent: "authchain/" + Version})
-	disc, err := discovery.New(discovery.Config{Issuer: r.issuer, Client: hc, Now: r.Now, AllowInsecure: r.AllowInsecureRequests})
+func newProvider(r *resolved) (*provider.Provider, error) {
+	p, err := provider.New(provider.Config{
+		Issuer: r.issuer, ClientID: r.ClientID, ClientSecret: r.ClientSecret,
+		ClientAssertionKey: r.signingKey, ClientAssertionAlg: r.ClientAssertionSigningAlg,
+		RedirectURI: r.absolute(r.routes.Callback), PushedAuthorizationRequests: r.PushedAuthorizationRequests,
+		LogoutStrategy: r.LogoutStrategy, HTTPClient: r.HTTPClient, HTTPTimeout: r.HTTPTimeout,
+		UserAgent: "authchain/" + Version, AllowInsecureRequests: r.AllowInsecureRequests, Now: r.Now,
+	})
 	if err != nil {
 		return nil, errors.Join(ErrInvalidConfig, err)
 	}
-	return &provider{
-		issuer: r.issuer, clientID: r.ClientID, clientSecret: r.ClientSecret,
-		signingKey: r.signingKey, signingAlg: r.ClientAssertionSigningAlg,
-		redirectURI: r.absolute(r.routes.Callback), par: r.PushedAuthorizationRequests,
-		logoutStrategy: r.LogoutStrategy, http: hc, discovery: disc, now: r.Now,
-	}, nil
+	return p, nil
 }
 
 // absolute returns the application URL of path.

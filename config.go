@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authchain/authchain/mw"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 )
 
@@ -156,17 +157,17 @@ type TransactionCookieConfig struct {
 }
 
 // LogoutStrategy chooses how the logout route logs out at the provider.
-type LogoutStrategy string
+type LogoutStrategy = provider.LogoutStrategy
 
 // The logout strategies.
 const (
 	// LogoutAuto uses the provider's end_session_endpoint when discovery lists one, else
 	// Auth0's /v2/logout for an Auth0 domain, else logs out locally only.
-	LogoutAuto LogoutStrategy = "auto"
+	LogoutAuto = provider.LogoutAuto
 	// LogoutOIDC always uses the end_session_endpoint (OpenID Connect RP-Initiated Logout 1.0).
-	LogoutOIDC LogoutStrategy = "oidc"
+	LogoutOIDC = provider.LogoutOIDC
 	// LogoutV2 always uses Auth0's /v2/logout.
-	LogoutV2 LogoutStrategy = "v2"
+	LogoutV2 = provider.LogoutV2
 )
 
 // BeforeSessionSavedInput is what the BeforeSessionSaved hook gets.

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/authchain/authchain"
-	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/oidctest"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -96,7 +96,7 @@ func TestRefreshedIDTokenMustNameTheLoginSubjectWhenTheUserHasNoSub(t *testing.T
 	if _, body := b.get(app.URL + "/token"); body != "error: "+token.CodeFailedToRefreshToken {
 		t.Errorf("a refresh whose ID token names another user: %.40q", body)
 	}
-	if err := lastErr(); !errors.Is(err, mw.ErrInvalidIDToken) {
+	if err := lastErr(); !errors.Is(err, provider.ErrInvalidIDToken) {
 		t.Errorf("the cause is not an invalid ID token: %v", err)
 	}
 	if hook.saw(oidctest.WrongSubject) {
@@ -150,7 +150,7 @@ func TestRefreshOfAnOlderSessionChecksTheUsersSub(t *testing.T) {
 	sc.save(l, s)
 	app.IdP.Advance(11 * time.Minute)
 	app.IdP.QueueIDTokenDefect(oidctest.DefectWrongSubject)
-	if _, body := b.get(app.URL + "/token"); body != "error: "+token.CodeFailedToRefreshToken || !errors.Is(lastErr(), mw.ErrInvalidIDToken) {
+	if _, body := b.get(app.URL + "/token"); body != "error: "+token.CodeFailedToRefreshToken || !errors.Is(lastErr(), provider.ErrInvalidIDToken) {
 		t.Errorf("a refresh whose ID token names another user: %.40q, %v", body, lastErr())
 	}
 }

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/authchain/authchain"
-	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/oidctest"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/token"
 )
 
@@ -25,7 +25,7 @@ func Example_accessToken() {
 			var te *token.Error
 			switch {
 			case errors.As(err, &te):
-				var oauthErr *mw.OAuthError
+				var oauthErr *provider.Error
 				if errors.As(te, &oauthErr) {
 					fmt.Fprintf(w, "%s (the provider said %s)", te.Code, oauthErr.Code)
 					return

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -54,7 +55,7 @@ type CallbackError struct {
 	Code string
 	// Status is the HTTP status the default response uses.
 	Status int
-	// Err is the cause; an *OAuthError when the provider answered with one.
+	// Err is the cause; a *provider.Error when the provider answered with one.
 	Err error
 }
 
@@ -67,7 +68,7 @@ func (e *CallbackError) Unwrap() error { return e.Err }
 // CallbackOptions configures Callback.
 type CallbackOptions struct {
 	// Provider is the OpenID Provider. Required.
-	Provider Provider
+	Provider CallbackProvider
 	// Transactions holds the logins in progress. Required.
 	Transactions *TransactionStore
 	// Sessions writes the new session. Required.
@@ -163,7 +164,7 @@ func (c *Callback) complete(r *http.Request, txn *Transaction) (*session.Session
 	}
 	if code := q.Get("error"); code != "" {
 		return nil, &CallbackError{Code: "authorization_error", Status: http.StatusBadRequest,
-			Err: &OAuthError{Code: code, Description: q.Get("error_description")}}
+			Err: &provider.Error{Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri")}}
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -173,7 +174,7 @@ func (c *Callback) complete(r *http.Request, txn *Transaction) (*session.Session
 	if txn.MaxAge >= 0 {
 		maxAge = time.Duration(txn.MaxAge) * time.Second
 	}
-	tokens, err := c.opts.Provider.Exchange(ctx, code, txn.CodeVerifier, IDTokenCheck{Nonce: txn.Nonce, MaxAge: maxAge})
+	tokens, err := c.opts.Provider.Exchange(ctx, code, txn.CodeVerifier, provider.IDTokenCheck{Nonce: txn.Nonce, MaxAge: maxAge})
 	if err != nil {
 		return nil, providerError("authorization_code_grant_error", http.StatusBadRequest, err)
 	}
@@ -186,17 +187,17 @@ func (c *Callback) complete(r *http.Request, txn *Transaction) (*session.Session
 
 // providerError classifies a provider failure: unavailable is 502, the rest use status.
 func providerError(code string, status int, err error) *CallbackError {
-	if errors.Is(err, ErrProviderUnavailable) {
+	if errors.Is(err, provider.ErrUnavailable) {
 		return &CallbackError{Code: "provider_unavailable", Status: http.StatusBadGateway, Err: err}
 	}
-	if errors.Is(err, ErrInvalidIDToken) {
+	if errors.Is(err, provider.ErrInvalidIDToken) {
 		return &CallbackError{Code: code, Status: http.StatusBadGateway, Err: err}
 	}
 	return &CallbackError{Code: code, Status: status, Err: err}
 }
 
 // newSession builds, filters and saves the session of a completed login.
-func (c *Callback) newSession(ctx context.Context, tokens *Tokens, txn *Transaction) (*session.Session, error) {
+func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn *Transaction) (*session.Session, error) {
 	now := c.opts.Now()
 	sid, _ := tokens.Claims["sid"].(string)
 	sub, _ := tokens.Claims["sub"].(string)
@@ -259,7 +260,7 @@ func DefaultOnCallback(w http.ResponseWriter, r *http.Request, res CallbackResul
 	if errors.As(res.Err, &ce) {
 		status, code = ce.Status, ce.Code
 		message = callbackMessages[ce.Code]
-		var oe *OAuthError
+		var oe *provider.Error
 		if errors.As(ce.Err, &oe) && ce.Code == "authorization_error" {
 			message = "The identity provider refused the login: " + oe.Code
 			if oe.Description != "" {

@@ -27,7 +27,7 @@ var reservedParameters = [...]string{
 // LoginOptions configures Login.
 type LoginOptions struct {
 	// Provider is the OpenID Provider. Required.
-	Provider Provider
+	Provider LoginProvider
 	// Transactions keeps the login's state until the callback. Required.
 	Transactions *TransactionStore
 	// ClientID is the application's client id. Required.

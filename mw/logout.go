@@ -6,13 +6,14 @@ import (
 	"net/url"
 
 	"github.com/authchain/authchain/internal/returnto"
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 )
 
 // LogoutOptions configures Logout.
 type LogoutOptions struct {
 	// Provider is the OpenID Provider. Required.
-	Provider Provider
+	Provider LogoutProvider
 	// Sessions deletes the session. Required.
 	Sessions session.Manager
 	// Transactions deletes unfinished logins. Required.
@@ -105,7 +106,7 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 	}
 	lo.opts.Transactions.DeleteAll(h, r)
 
-	req := LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo)}
+	req := provider.LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo)}
 	if s != nil {
 		req.IDTokenHint, req.LogoutHint = s.TokenSet.IDToken, s.Internal.SID
 		if rt := s.TokenSet.RefreshToken; rt != "" {

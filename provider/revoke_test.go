@@ -1,4 +1,4 @@
-package oauthhttp
+package provider
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	srv, rec := server(t, 200, ``)
-	if err := Revoke(context.Background(), srv.Client(), srv.URL, refreshToken, HintRefreshToken, basic); err != nil {
+	p, rec := op(t, 200, ``)
+	if err := p.Revoke(context.Background(), refreshToken); err != nil {
 		t.Fatal(err)
 	}
 	_, h, sent := rec.get()
@@ -18,14 +18,14 @@ func TestRevoke(t *testing.T) {
 	}
 }
 
-func TestRevokeWithoutHint(t *testing.T) {
+func TestRevokeNothing(t *testing.T) {
 	t.Parallel()
-	srv, rec := server(t, 200, `{}`)
-	if err := Revoke(context.Background(), srv.Client(), srv.URL, "at", "", basic); err != nil {
+	p, rec := op(t, 200, ``)
+	if err := p.Revoke(context.Background(), ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, sent := rec.get(); sent.Has("token_type_hint") {
-		t.Errorf("empty hint sent: %v", sent)
+	if method, _, _ := rec.get(); method != "" {
+		t.Error("an empty token was sent for revocation")
 	}
 }
 
@@ -39,14 +39,11 @@ func TestRevokeErrors(t *testing.T) {
 		{400, `{"error":"unsupported_token_type"}`, "unsupported_token_type"},
 		{503, ``, ""},
 	} {
-		srv, _ := server(t, tt.status, tt.body)
-		err := Revoke(context.Background(), srv.Client(), srv.URL, "tok", "", basic)
+		p, _ := op(t, tt.status, tt.body)
+		err := p.Revoke(context.Background(), "tok")
 		var e *Error
 		if !errors.As(err, &e) || e.StatusCode != tt.status || e.Code != tt.code {
 			t.Errorf("%d: got %v; want *Error %q", tt.status, err, tt.code)
 		}
-	}
-	if err := Revoke(context.Background(), nil, "https://op/revoke", "", "", basic); err == nil {
-		t.Error("revoking an empty token did not fail")
 	}
 }

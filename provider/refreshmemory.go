@@ -1,4 +1,4 @@
-package authchain
+package provider
 
 import (
 	"context"

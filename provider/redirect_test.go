@@ -1,4 +1,4 @@
-package oauthhttp
+package provider
 
 import (
 	"context"
@@ -15,16 +15,17 @@ import (
 
 func TestRedirectsAreNotFollowed(t *testing.T) {
 	t.Parallel()
+	form := url.Values{"code_challenge": {"cc"}}
 	calls := map[string]func(ctx context.Context, c *http.Client, endpoint string) error{
 		"token": func(ctx context.Context, c *http.Client, endpoint string) error {
-			return PostForm(ctx, c, endpoint, refreshForm(), basic, &TokenResponse{})
+			return post(ctx, c, endpoint, refreshForm(), basic, &tokenResponse{})
 		},
 		"pushed authorization": func(ctx context.Context, c *http.Client, endpoint string) error {
-			_, _, err := PushAuthorization(ctx, c, endpoint, url.Values{"code_challenge": {"cc"}}, basic)
+			_, err := pushAuthorization(ctx, c, call{what: "pushed authorization request endpoint", url: endpoint, form: form, auth: basic})
 			return err
 		},
 		"revocation": func(ctx context.Context, c *http.Client, endpoint string) error {
-			return Revoke(ctx, c, endpoint, refreshToken, HintRefreshToken, basic)
+			return post(ctx, c, endpoint, url.Values{"token": {refreshToken}}, basic, nil)
 		},
 	}
 	for name, call := range calls {
@@ -47,8 +48,8 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 
 			err := call(context.Background(), c, srv.URL+"/endpoint")
 			var re *outbound.RedirectError
-			if !errors.Is(err, ErrMalformedResponse) || !errors.As(err, &re) || re.StatusCode != http.StatusTemporaryRedirect {
-				t.Fatalf("got %v; want ErrMalformedResponse with a 307 *RedirectError", err)
+			if !errors.Is(err, ErrUnavailable) || !errors.As(err, &re) || re.StatusCode != http.StatusTemporaryRedirect {
+				t.Fatalf("got %v; want ErrUnavailable with a 307 *RedirectError", err)
 			}
 			if msg := err.Error(); strings.Contains(msg, "top-secret") || strings.Contains(msg, refreshToken) {
 				t.Errorf("the error shows a secret: %s", msg)

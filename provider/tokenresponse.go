@@ -1,16 +1,17 @@
-package oauthhttp
+package provider
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 )
 
-// TokenResponse is a successful token endpoint answer (RFC 6749 §5.1,
+// tokenResponse is a successful token endpoint answer (RFC 6749 §5.1,
 // OpenID Connect Core 1.0 §3.1.3.3). ExpiresIn is in seconds and also
 // accepts a numeric string, as some servers send it; zero means absent.
-type TokenResponse struct {
+type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	TokenType    string `json:"token_type"`
 	RefreshToken string `json:"refresh_token,omitempty"`
@@ -19,9 +20,9 @@ type TokenResponse struct {
 	ExpiresIn    int64  `json:"expires_in,omitempty"`
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *TokenResponse) UnmarshalJSON(b []byte) error {
-	type plain TokenResponse
+// UnmarshalJSON reads expires_in as a number or a numeric string.
+func (t *tokenResponse) UnmarshalJSON(b []byte) error {
+	type plain tokenResponse
 	var w struct {
 		plain
 		ExpiresIn seconds `json:"expires_in"`
@@ -29,7 +30,7 @@ func (t *TokenResponse) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*t = TokenResponse(w.plain)
+	*t = tokenResponse(w.plain)
 	t.ExpiresIn = int64(w.ExpiresIn)
 	return nil
 }
@@ -37,7 +38,7 @@ func (t *TokenResponse) UnmarshalJSON(b []byte) error {
 // seconds is an integer that may arrive as a JSON number or string.
 type seconds int64
 
-var errSeconds = errors.New("oauthhttp: expires_in is not an integer number of seconds")
+var errSeconds = errors.New("provider: expires_in is not an integer number of seconds")
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (s *seconds) UnmarshalJSON(b []byte) error {
@@ -58,4 +59,16 @@ func (s *seconds) UnmarshalJSON(b []byte) error {
 	}
 	*s = seconds(n)
 	return nil
+}
+
+// tokens returns the answer as Tokens, with ExpiresAt counted from now.
+func (t *tokenResponse) tokens(now time.Time) *Tokens {
+	out := &Tokens{
+		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, IDToken: t.IDToken,
+		TokenType: t.TokenType, Scope: t.Scope,
+	}
+	if t.ExpiresIn > 0 {
+		out.ExpiresAt = now.Add(time.Duration(t.ExpiresIn) * time.Second).Truncate(time.Second)
+	}
+	return out
 }

@@ -1,8 +1,9 @@
-package oauthhttp
+package provider
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/authchain/authchain/internal/clientauth"
 	"github.com/authchain/authchain/internal/outbound"
@@ -23,17 +26,17 @@ func refreshForm() url.Values {
 	return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
 }
 
-func TestPostFormDecodesTokenResponse(t *testing.T) {
+func TestPostFormDecodestokenResponse(t *testing.T) {
 	t.Parallel()
 	srv, rec := server(t, 200, `{"access_token":"at","token_type":"Bearer","refresh_token":"rt2",
 		"id_token":"idt","scope":"openid offline_access","expires_in":3600,"extra":true}`)
 	form := refreshForm()
 
-	var tok TokenResponse
-	if err := PostForm(context.Background(), srv.Client(), srv.URL, form, basic, &tok); err != nil {
+	var tok tokenResponse
+	if err := post(context.Background(), srv.Client(), srv.URL, form, basic, &tok); err != nil {
 		t.Fatal(err)
 	}
-	want := TokenResponse{AccessToken: "at", TokenType: "Bearer", RefreshToken: "rt2", IDToken: "idt",
+	want := tokenResponse{AccessToken: "at", TokenType: "Bearer", RefreshToken: "rt2", IDToken: "idt",
 		Scope: "openid offline_access", ExpiresIn: 3600}
 	if tok != want {
 		t.Errorf("got %+v; want %+v", tok, want)
@@ -56,7 +59,7 @@ func TestPostFormLeavesCallerFormAlone(t *testing.T) {
 	srv, rec := server(t, 200, `{}`)
 	form := refreshForm()
 	auth := clientauth.SecretPost{ClientID: "client", Secret: "top-secret"}
-	if err := PostForm(context.Background(), srv.Client(), srv.URL, form, auth, nil); err != nil {
+	if err := post(context.Background(), srv.Client(), srv.URL, form, auth, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, sent := rec.get(); sent.Get("client_secret") != "top-secret" {
@@ -70,7 +73,7 @@ func TestPostFormLeavesCallerFormAlone(t *testing.T) {
 func TestPostFormWithoutAuth(t *testing.T) {
 	t.Parallel()
 	srv, rec := server(t, 200, `{}`)
-	if err := PostForm(context.Background(), srv.Client(), srv.URL, url.Values{"a": {"b"}}, nil, nil); err != nil {
+	if err := post(context.Background(), srv.Client(), srv.URL, url.Values{"a": {"b"}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, h, sent := rec.get(); h.Get("Authorization") != "" || len(sent) != 1 {
@@ -81,8 +84,8 @@ func TestPostFormWithoutAuth(t *testing.T) {
 func TestPostFormAuthFailureSendsNothing(t *testing.T) {
 	t.Parallel()
 	srv, rec := server(t, 200, `{}`)
-	err := PostForm(context.Background(), srv.Client(), srv.URL, refreshForm(), clientauth.SecretBasic{ClientID: "c"}, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "oauthhttp: client authentication") {
+	err := post(context.Background(), srv.Client(), srv.URL, refreshForm(), clientauth.SecretBasic{ClientID: "c"}, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "provider: client authentication") {
 		t.Errorf("got %v; want a client authentication error", err)
 	}
 	if method, _, _ := rec.get(); method != "" {
@@ -110,24 +113,27 @@ func TestPostFormErrorAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv, _ := server(t, tt.status, tt.body)
-			var tok TokenResponse
-			err := PostForm(context.Background(), srv.Client(), srv.URL, refreshForm(), basic, &tok)
+			var tok tokenResponse
+			err := post(context.Background(), srv.Client(), srv.URL, refreshForm(), basic, &tok)
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got %v; want *Error", err)
 			}
-			if *e != tt.want {
+			if e.StatusCode != tt.want.StatusCode || e.Code != tt.want.Code || e.Description != tt.want.Description || e.URI != tt.want.URI {
 				t.Errorf("got %+v; want %+v", *e, tt.want)
 			}
+			if string(e.Body) != tt.body {
+				t.Errorf("Body = %q; want the raw answer %q", e.Body, tt.body)
+			}
 			msg := e.Error()
-			if !strings.HasPrefix(msg, "oauthhttp: ") || strings.Contains(msg, refreshToken) || strings.Contains(msg, "top-secret") {
+			if !strings.HasPrefix(msg, "provider: ") || strings.Contains(msg, refreshToken) || strings.Contains(msg, "top-secret") {
 				t.Errorf("message %q lacks the prefix or leaks request secrets", msg)
 			}
 			if tt.want.Code != "" && !strings.Contains(msg, tt.want.Code) {
 				t.Errorf("message %q does not name the code", msg)
 			}
-			if errors.Is(err, ErrUnreachable) || errors.Is(err, ErrMalformedResponse) {
-				t.Error("an answer from the server is neither unreachable nor malformed")
+			if unavailable := tt.status >= 500 || tt.want.Code == ""; errors.Is(err, ErrUnavailable) != unavailable {
+				t.Errorf("errors.Is(err, ErrUnavailable) = %v; want %v", !unavailable, unavailable)
 			}
 		})
 	}
@@ -153,10 +159,10 @@ func TestPostFormMalformedAnswers(t *testing.T) {
 		"array":             `[1,2]`,
 	} {
 		srv, _ := server(t, 200, body)
-		var tok TokenResponse
-		err := PostForm(context.Background(), srv.Client(), srv.URL, refreshForm(), basic, &tok)
-		if !errors.Is(err, ErrMalformedResponse) {
-			t.Errorf("%s: got %v; want ErrMalformedResponse", name, err)
+		var tok tokenResponse
+		err := post(context.Background(), srv.Client(), srv.URL, refreshForm(), basic, &tok)
+		if !errors.Is(err, ErrUnavailable) {
+			t.Errorf("%s: got %v; want ErrUnavailable", name, err)
 		}
 	}
 }
@@ -169,10 +175,10 @@ func TestPostFormOversizedAnswer(t *testing.T) {
 		"outbound client": outbound.NewClient(srv.Client(), outbound.Options{MaxResponseBytes: 1000}),
 	}
 	for name, c := range clients {
-		var tok TokenResponse
-		err := PostForm(context.Background(), c, srv.URL, refreshForm(), basic, &tok)
-		if !errors.Is(err, ErrMalformedResponse) {
-			t.Errorf("%s: got %v; want ErrMalformedResponse", name, err)
+		var tok tokenResponse
+		err := post(context.Background(), c, srv.URL, refreshForm(), basic, &tok)
+		if !errors.Is(err, ErrUnavailable) {
+			t.Errorf("%s: got %v; want ErrUnavailable", name, err)
 		}
 	}
 }
@@ -188,8 +194,8 @@ func TestExpiresInForms(t *testing.T) {
 		`{"expires_in":"00060"}`: 60,
 	} {
 		srv, _ := server(t, 200, body)
-		var tok TokenResponse
-		if err := PostForm(context.Background(), srv.Client(), srv.URL, nil, nil, &tok); err != nil {
+		var tok tokenResponse
+		if err := post(context.Background(), srv.Client(), srv.URL, nil, nil, &tok); err != nil {
 			t.Errorf("%s: %v", body, err)
 		} else if tok.ExpiresIn != want {
 			t.Errorf("%s: ExpiresIn = %d; want %d", body, tok.ExpiresIn, want)
@@ -203,9 +209,9 @@ func TestPostFormUnreachable(t *testing.T) {
 	url, c := srv.URL, srv.Client()
 	srv.Close()
 
-	err := PostForm(context.Background(), c, url, refreshForm(), basic, nil)
-	if !errors.Is(err, ErrUnreachable) {
-		t.Fatalf("got %v; want ErrUnreachable", err)
+	err := post(context.Background(), c, url, refreshForm(), basic, nil)
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("got %v; want ErrUnavailable", err)
 	}
 	var op *net.OpError
 	if !errors.As(err, &op) {
@@ -227,18 +233,44 @@ func TestPostFormTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 
-	err := PostForm(ctx, srv.Client(), srv.URL, refreshForm(), basic, nil)
-	if !errors.Is(err, ErrUnreachable) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("got %v; want ErrUnreachable wrapping context.DeadlineExceeded", err)
+	err := post(ctx, srv.Client(), srv.URL, refreshForm(), basic, nil)
+	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v; want ErrUnavailable wrapping context.DeadlineExceeded", err)
 	}
 }
 
-func TestPostFormRejectsBadInput(t *testing.T) {
+func TestPostFormRejectsABadEndpoint(t *testing.T) {
 	t.Parallel()
-	if err := PostForm(context.Background(), nil, "https://op/token", nil, nil, nil); err == nil {
-		t.Error("nil client accepted")
+	if err := post(context.Background(), http.DefaultClient, "://bad", nil, nil, nil); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("bad endpoint: got %v; want ErrUnavailable", err)
 	}
-	if err := PostForm(context.Background(), http.DefaultClient, "://bad", nil, nil, nil); err == nil || errors.Is(err, ErrUnreachable) {
-		t.Errorf("bad endpoint: got %v; want a configuration error", err)
+}
+
+func TestErrorBodyIsBounded(t *testing.T) {
+	t.Parallel()
+	srv, _ := server(t, 400, `{"error":"invalid_request","error_description":"`+strings.Repeat("x", 2*MaxErrorBody)+`"}`)
+	err := post(context.Background(), srv.Client(), srv.URL, refreshForm(), basic, nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != "invalid_request" {
+		t.Fatalf("got %v; want *Error invalid_request", err)
+	}
+	if len(e.Body) != MaxErrorBody {
+		t.Errorf("len(Body) = %d; want MaxErrorBody", len(e.Body))
+	}
+}
+
+// TestErrorIsARetrieveError: code written for x/oauth2 finds the provider's answer with
+// errors.As(err, &*oauth2.RetrieveError).
+func TestErrorIsARetrieveError(t *testing.T) {
+	t.Parallel()
+	srv, _ := server(t, 400, `{"error":"invalid_grant","error_description":"expired","error_uri":"https://op/doc"}`)
+	err := fmt.Errorf("refreshing: %w", post(context.Background(), srv.Client(), srv.URL, refreshForm(), basic, nil))
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		t.Fatalf("errors.As(%v, *oauth2.RetrieveError) = false", err)
+	}
+	if re.ErrorCode != "invalid_grant" || re.ErrorDescription != "expired" || re.ErrorURI != "https://op/doc" ||
+		re.Response == nil || re.Response.StatusCode != 400 || !strings.Contains(string(re.Body), "invalid_grant") {
+		t.Errorf("got %+v", re)
 	}
 }

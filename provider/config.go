@@ -1,0 +1,67 @@
+package provider
+
+import (
+	"crypto"
+	"net/http"
+	"time"
+)
+
+// LogoutStrategy chooses how LogoutURL logs out at the provider.
+type LogoutStrategy string
+
+// The logout strategies.
+const (
+	// LogoutAuto uses the end_session_endpoint when the provider has one, Auth0's /v2/logout
+	// on an Auth0 domain without one, and a local logout otherwise.
+	LogoutAuto LogoutStrategy = "auto"
+	// LogoutOIDC always uses the end_session_endpoint (RP-Initiated Logout 1.0).
+	LogoutOIDC LogoutStrategy = "oidc"
+	// LogoutV2 always uses Auth0's /v2/logout.
+	LogoutV2 LogoutStrategy = "v2"
+)
+
+// DefaultHTTPTimeout bounds each request to the provider when Config.HTTPTimeout is zero.
+const DefaultHTTPTimeout = 5 * time.Second
+
+// Config describes the provider and the client. Issuer, ClientID and RedirectURI are
+// required, and so is a way to authenticate the client unless the provider accepts public
+// clients.
+type Config struct {
+	// Issuer is the provider's issuer identifier, exactly as its discovery document and ID
+	// tokens write it (Auth0's ends with "/"). The document is fetched from
+	// Issuer + "/.well-known/openid-configuration" on first use.
+	Issuer string
+	// ClientID is the client's identifier at the provider.
+	ClientID string
+	// ClientSecret authenticates the client with client_secret_basic or client_secret_post,
+	// whichever the provider supports.
+	ClientSecret string
+	// ClientAssertionKey, when set, authenticates the client with private_key_jwt (RFC 7523)
+	// in place of the secret: an RSA key (RS256 by default) or an ECDSA P-256 key (ES256).
+	ClientAssertionKey crypto.Signer
+	// ClientAssertionAlg overrides the client assertion's algorithm (RS256, RS384, RS512,
+	// PS256, PS384, PS512, ES256).
+	ClientAssertionAlg string
+	// RedirectURI is the callback's absolute URL, sent with every authorization request and
+	// code exchange.
+	RedirectURI string
+	// PushedAuthorizationRequests pushes every authorization request to the provider first
+	// (RFC 9126); the provider must have a pushed_authorization_request_endpoint.
+	PushedAuthorizationRequests bool
+	// LogoutStrategy chooses the logout URL; default LogoutAuto.
+	LogoutStrategy LogoutStrategy
+	// HTTPClient sends the requests to the provider; default http.DefaultClient. It is never
+	// modified: every request gets HTTPTimeout, a response-size bound and a User-Agent, the
+	// back-end endpoints follow no redirect, and discovery follows at most three within the
+	// issuer's origin.
+	HTTPClient *http.Client
+	// HTTPTimeout bounds every request to the provider; default DefaultHTTPTimeout.
+	HTTPTimeout time.Duration
+	// UserAgent is sent with every request; default "authchain".
+	UserAgent string
+	// AllowInsecureRequests allows an http issuer and http endpoints. Use it only against a
+	// local test provider.
+	AllowInsecureRequests bool
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
