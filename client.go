@@ -10,7 +10,6 @@ import (
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
-	"github.com/authchain/authchain/token"
 )
 
 // ErrNoSession is returned when a signed-out request's session is updated.
@@ -26,6 +25,7 @@ type Client struct {
 	logger   *slog.Logger
 	sessions session.Manager
 	provider *provider.Provider
+	tokens   *mw.AccessTokens
 	login    *mw.Login
 	routes   map[string]http.Handler
 	rolling  func(http.Handler) http.Handler
@@ -49,6 +49,10 @@ func New(cfg Config) (*Client, error) {
 	if c.provider, err = newProvider(r); err != nil {
 		return nil, err
 	}
+	c.tokens = mw.NewAccessTokens(mw.AccessTokensOptions{
+		Provider: c.provider, Sessions: c.sessions, BeforeSessionSaved: r.BeforeSessionSaved,
+		RefreshBuffer: r.TokenRefreshBuffer, Now: r.Now, Logger: c.logger,
+	})
 	txnCodec, err := session.NewCodec(session.PurposeTransaction, r.Secret, r.RetiredSecrets...)
 	if err != nil {
 		return nil, err
@@ -116,10 +120,7 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 	}
 	if !r.DisableAccessTokenEndpoint {
 		c.routes[r.routes.AccessToken] = mw.AccessTokenRoute(mw.AccessTokenRouteOptions{
-			AccessToken: func(w http.ResponseWriter, req *http.Request, audience, scope string) (*token.AccessToken, error) {
-				return c.AccessToken(w, req, WithAudience(audience), WithScope(scope))
-			},
-			Now: r.Now, Logger: c.logger,
+			Tokens: c.tokens, Now: r.Now, Logger: c.logger,
 		})
 	}
 }

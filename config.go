@@ -65,7 +65,7 @@ type Config struct {
 	// LogoutStrategy chooses the provider logout; default LogoutAuto.
 	LogoutStrategy LogoutStrategy
 	// BeforeSessionSaved, when set, sees every ID token claim of a login and decides what the
-	// session keeps; without it the session keeps the default claims (mw.DefaultUserClaims).
+	// session keeps; without it the session keeps the default claims (mw.DefaultUserClaims()).
 	BeforeSessionSaved func(ctx context.Context, in BeforeSessionSavedInput) (*session.Session, error)
 	// OnCallback writes the response of the callback route; default: redirect to returnTo or
 	// an error page.

@@ -132,7 +132,7 @@ func ExampleConfig_beforeSessionSaved() {
 		// Keep the default claims plus the user's roles; everything else stays out of the cookie.
 		BeforeSessionSaved: func(_ context.Context, in authchain.BeforeSessionSavedInput) (*session.Session, error) {
 			claims := in.Session.User.Claims()
-			kept := mw.FilterClaims(claims, mw.DefaultUserClaims)
+			kept := mw.FilterClaims(claims, mw.DefaultUserClaims())
 			kept["roles"] = claims["https://example.com/roles"]
 			in.Session.User = session.NewUser(kept)
 			return in.Session, nil

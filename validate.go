@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -201,7 +202,7 @@ func (r *resolved) resolveCookies() error {
 func (r *resolved) httpsBase() bool { return r.baseURL != nil && r.baseURL.Scheme == "https" }
 
 func checkScope(params url.Values) error {
-	if scope := params.Get("scope"); scope == "" || hasWord(scope, "openid") {
+	if scope := params.Get("scope"); scope == "" || slices.Contains(strings.Fields(scope), "openid") {
 		return nil
 	}
 	return configError("AuthorizationParameters", "scope must include openid")

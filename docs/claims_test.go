@@ -17,9 +17,9 @@ var ada = oidctest.User{Subject: "user_42", Claims: map[string]any{
 	"https://example.com/roles": []string{"admin"}, "favourite_colour": "green",
 }}
 
-// Without a BeforeSessionSaved hook, the session keeps the claims of mw.DefaultUserClaims.
+// Without a BeforeSessionSaved hook, the session keeps the claims of mw.DefaultUserClaims().
 func Example_defaultUserClaims() {
-	fmt.Println(mw.DefaultUserClaims)
+	fmt.Println(mw.DefaultUserClaims())
 
 	tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
 		return client.Middleware(http.NotFoundHandler())
@@ -40,7 +40,7 @@ func Example_customUserClaims() {
 	cfg := authchain.Config{
 		BeforeSessionSaved: func(_ context.Context, in authchain.BeforeSessionSavedInput) (*session.Session, error) {
 			claims := in.Session.User.Claims()
-			kept := mw.FilterClaims(claims, mw.DefaultUserClaims)
+			kept := mw.FilterClaims(claims, mw.DefaultUserClaims())
 			kept["roles"] = claims["https://example.com/roles"]
 			in.Session.User = session.NewUser(kept)
 			return in.Session, nil

@@ -12,13 +12,19 @@ import (
 
 // AccessTokenRouteOptions configures AccessTokenRoute.
 type AccessTokenRouteOptions struct {
-	// AccessToken obtains the token for audience and scope (both may be empty), refreshing it
-	// when needed. Required.
-	AccessToken func(w http.ResponseWriter, r *http.Request, audience, scope string) (*token.AccessToken, error)
+	// Tokens obtains the token for the query's audience and scope (both may be empty),
+	// refreshing it when needed: an *AccessTokens. Required.
+	Tokens AccessTokenGetter
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Logger receives unexpected failures; default: discard.
 	Logger *slog.Logger
+}
+
+// AccessTokenGetter hands out the signed-in user's access tokens; *AccessTokens is one.
+type AccessTokenGetter interface {
+	// AccessToken returns the token q asks for, or a *token.Error.
+	AccessToken(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) (*token.AccessToken, error)
 }
 
 // accessTokenBody is the route's success answer.
@@ -48,8 +54,8 @@ const CodeCrossSiteRequest = "cross_site_request"
 // nothing. Every answer is Cache-Control: no-store. The refresh token and the ID token are
 // never handed out.
 func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
-	if opts.AccessToken == nil {
-		panic("mw: AccessTokenRoute needs AccessToken")
+	if opts.Tokens == nil {
+		panic("mw: AccessTokenRoute needs Tokens")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -66,7 +72,7 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		at, err := opts.AccessToken(w, r, q.Get("audience"), q.Get("scope"))
+		at, err := opts.Tokens.AccessToken(w, r, AccessTokenRequest{Audience: q.Get("audience"), Scope: q.Get("scope")})
 		if err != nil {
 			writeTokenError(w, r, err, opts.Logger)
 			return

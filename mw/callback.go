@@ -13,24 +13,6 @@ import (
 	"github.com/authchain/authchain/token"
 )
 
-// DefaultUserClaims are the ID token claims a session keeps when no BeforeSessionSaved hook
-// decides.
-var DefaultUserClaims = []string{
-	"sub", "name", "nickname", "given_name", "family_name", "picture", "email", "email_verified", "org_id",
-}
-
-// BeforeSessionSavedInput is what the BeforeSessionSaved hook gets.
-type BeforeSessionSavedInput struct {
-	// Session is the new session; its User holds every claim of the ID token.
-	Session *session.Session
-	// IDToken is the raw ID token.
-	IDToken string
-}
-
-// BeforeSessionSavedFunc may change a new session before it is saved (keep fewer claims, add
-// custom data), or refuse the login with an error.
-type BeforeSessionSavedFunc func(ctx context.Context, in BeforeSessionSavedInput) (*session.Session, error)
-
 // CallbackResult is the outcome of a login, handed to the OnCallback hook.
 type CallbackResult struct {
 	// Err is nil on success; otherwise a *CallbackError.
@@ -196,7 +178,8 @@ func providerError(code string, status int, err error) *CallbackError {
 	return &CallbackError{Code: code, Status: status, Err: err}
 }
 
-// newSession builds, filters and saves the session of a completed login.
+// newSession builds the session of a completed login, its user filtered or decided by
+// BeforeSessionSaved.
 func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn *Transaction) (*session.Session, error) {
 	now := c.opts.Now()
 	sid, _ := tokens.Claims["sid"].(string)
@@ -206,7 +189,6 @@ func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn 
 		scope = txn.Scope
 	}
 	s := &session.Session{
-		User: session.NewUser(tokens.Claims),
 		TokenSet: token.Set{
 			AccessToken: tokens.AccessToken, IDToken: tokens.IDToken, RefreshToken: tokens.RefreshToken,
 			ExpiresAt: tokens.ExpiresAt, Scope: scope, RequestedScope: txn.Scope, Audience: txn.Audience,
@@ -214,31 +196,7 @@ func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn 
 		},
 		Internal: session.Internal{SID: sid, Subject: sub, CreatedAt: now.Truncate(time.Second)},
 	}
-	if c.opts.BeforeSessionSaved == nil {
-		s.User = session.NewUser(FilterClaims(tokens.Claims, DefaultUserClaims))
-		return s, nil
-	}
-	internal := s.Internal
-	out, err := c.opts.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: s, IDToken: tokens.IDToken})
-	if err != nil {
-		return nil, fmt.Errorf("BeforeSessionSaved: %w", err)
-	}
-	if out == nil {
-		return nil, errors.New("BeforeSessionSaved returned no session")
-	}
-	out.Internal = internal
-	return out, nil
-}
-
-// FilterClaims returns the claims named in keep.
-func FilterClaims(claims map[string]any, keep []string) map[string]any {
-	out := make(map[string]any, len(keep))
-	for _, k := range keep {
-		if v, ok := claims[k]; ok {
-			out[k] = v
-		}
-	}
-	return out
+	return c.opts.BeforeSessionSaved.withUser(ctx, s, tokens.Claims, tokens.IDToken)
 }
 
 // fail hands a failed login to OnCallback.

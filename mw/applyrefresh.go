@@ -1,13 +1,10 @@
-package authchain
+package mw
 
 import (
 	"context"
-	"errors"
-	"maps"
 	"slices"
 	"time"
 
-	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
@@ -23,36 +20,25 @@ const maxAudienceTokens = 8
 // so does one for a session whose login subject is unknown: the refresh could not check that
 // the ID token names the same user. When BeforeSessionSaved refuses, the copy with the new
 // tokens and the previous user is returned with the error.
-func (c *Client) applyRefresh(ctx context.Context, s *session.Session, t *provider.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
-	ns := c.applyTokens(s, t, audience, scope, isDefault)
+func (a *AccessTokens) applyRefresh(ctx context.Context, s *session.Session, t *provider.Tokens, audience, scope string, isDefault bool) (*session.Session, error) {
+	ns := a.applyTokens(s, t, audience, scope, isDefault)
 	if t.IDToken == "" || s.Subject() == "" {
-		return ns, nil
-	}
-	if c.cfg.BeforeSessionSaved == nil {
-		ns.TokenSet.IDToken = t.IDToken
-		ns.User = session.NewUser(mw.FilterClaims(t.Claims, mw.DefaultUserClaims))
 		return ns, nil
 	}
 	candidate := ns.Clone()
 	candidate.TokenSet.IDToken = t.IDToken
-	// The refresh result may be shared by concurrent requests: the hook gets its own claims.
-	candidate.User = session.NewUser(maps.Clone(t.Claims))
-	out, err := c.cfg.BeforeSessionSaved(ctx, BeforeSessionSavedInput{Session: candidate, IDToken: t.IDToken})
-	switch {
-	case err != nil:
+	out, err := a.opts.BeforeSessionSaved.withUser(ctx, candidate, t.Claims, t.IDToken)
+	if err != nil {
 		return ns, err
-	case out == nil:
-		return ns, errors.New("BeforeSessionSaved returned no session")
 	}
-	out.Internal = ns.Internal
-	pruneAudienceTokens(out, c.cfg.Now())
+	pruneAudienceTokens(out, a.opts.Now())
 	return out, nil
 }
 
 // applyTokens returns a copy of s with a refresh's tokens: the access token in the default set
 // or among the per-audience tokens, and a rotated refresh token. Per-audience tokens that have
 // expired are dropped, and the oldest beyond maxAudienceTokens.
-func (c *Client) applyTokens(s *session.Session, t *provider.Tokens, audience, scope string, isDefault bool) *session.Session {
+func (a *AccessTokens) applyTokens(s *session.Session, t *provider.Tokens, audience, scope string, isDefault bool) *session.Session {
 	ns := s.Clone()
 	if t.RefreshToken != "" {
 		ns.TokenSet.RefreshToken = t.RefreshToken
@@ -70,7 +56,7 @@ func (c *Client) applyTokens(s *session.Session, t *provider.Tokens, audience, s
 			ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,
 		})
 	}
-	pruneAudienceTokens(ns, c.cfg.Now())
+	pruneAudienceTokens(ns, a.opts.Now())
 	return ns
 }
 

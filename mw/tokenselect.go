@@ -1,4 +1,4 @@
-package authchain
+package mw
 
 import (
 	"strings"
@@ -9,8 +9,8 @@ import (
 
 // targetAudience returns the audience q asks for and whether it is the session's default
 // token set.
-func targetAudience(s *session.Session, q accessTokenRequest) (string, bool) {
-	audience := q.audience
+func targetAudience(s *session.Session, q AccessTokenRequest) (string, bool) {
+	audience := q.Audience
 	if audience == "" {
 		audience = s.TokenSet.Audience
 	}
@@ -18,7 +18,7 @@ func targetAudience(s *session.Session, q accessTokenRequest) (string, bool) {
 	if requested == "" {
 		requested = s.TokenSet.Scope
 	}
-	return audience, audience == s.TokenSet.Audience && scopeCovers(requested, q.scope)
+	return audience, audience == s.TokenSet.Audience && scopeCovers(requested, q.Scope)
 }
 
 // findToken returns the session's token for audience and scope, or nil.
