@@ -4,18 +4,15 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/authchain/authchain/internal/reqstate"
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
 
-// SessionFrom returns the session that Client.Middleware put in ctx, or nil when the request
-// is signed out (or the middleware did not run).
-func SessionFrom(ctx context.Context) *session.Session {
-	if st := mw.StateFrom(ctx); st != nil {
-		return st.Session()
-	}
-	return nil
-}
+// SessionFrom returns the session that Client.Middleware put in ctx, with every change made so
+// far, or nil when the request is signed out (or the middleware did not run). It is
+// mw.SessionFrom.
+func SessionFrom(ctx context.Context) *session.Session { return mw.SessionFrom(ctx) }
 
 // UserFrom returns the signed-in user of ctx, or nil.
 func UserFrom(ctx context.Context) *session.User {
@@ -29,7 +26,14 @@ func UserFrom(ctx context.Context) *session.User {
 // Client.Middleware it is the session of the request's context, with every change made so
 // far; elsewhere it is read from the request's cookies. Only a store failure is an error.
 func (c *Client) Session(r *http.Request) (*session.Session, error) {
-	return mw.CurrentSession(r, c.sessions)
+	if st := reqstate.From(r.Context()); st != nil {
+		return st.Session(), nil
+	}
+	l, err := c.sessions.Load(r.Context(), r)
+	if err != nil {
+		return nil, err
+	}
+	return l.Session, nil
 }
 
 // UpdateSession replaces the signed-in user's session with s (its internal data is kept).
@@ -38,7 +42,7 @@ func (c *Client) Session(r *http.Request) (*session.Session, error) {
 // started. Elsewhere it writes the cookies to w at once: call it before writing the response.
 // It returns ErrNoSession when the request is signed out.
 func (c *Client) UpdateSession(w http.ResponseWriter, r *http.Request, s *session.Session) error {
-	if st := mw.StateFrom(r.Context()); st != nil {
+	if st := reqstate.From(r.Context()); st != nil {
 		return st.Update(s)
 	}
 	l, err := c.sessions.Load(r.Context(), r)

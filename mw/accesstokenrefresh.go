@@ -60,7 +60,7 @@ func isInvalidGrant(err error) bool {
 // straight into w's headers elsewhere. When the refresh token changed (the provider rotated
 // it) and the session cannot be saved, the caller gets an error: handing out the token would
 // lose the new refresh token, and the next refresh would spend the old one again.
-func (a *AccessTokens) persist(w http.ResponseWriter, r *http.Request, st *State, l *session.Loaded, before, s *session.Session) error {
+func (a *AccessTokens) persist(w http.ResponseWriter, r *http.Request, st *requestState, l *session.Loaded, before, s *session.Session) error {
 	ctx := r.Context()
 	err := a.save(ctx, w, st, l, s)
 	switch {
@@ -72,14 +72,14 @@ func (a *AccessTokens) persist(w http.ResponseWriter, r *http.Request, st *State
 		return &token.Error{Code: token.CodeFailedToSaveSession,
 			Message: "the session with the rotated refresh token could not be saved", Err: err}
 	default:
-		a.opts.Logger.WarnContext(ctx, "mw: saving the refreshed tokens failed", "error", err)
+		a.opts.Logger.WarnContext(ctx, "authchain: saving the refreshed tokens failed", "error", err)
 		return nil
 	}
 }
 
 // save writes s as the request's session. Behind RollingSession it is written when the
 // response starts; that it will fit its cookies then is checked now.
-func (a *AccessTokens) save(ctx context.Context, w http.ResponseWriter, st *State, l *session.Loaded, s *session.Session) error {
+func (a *AccessTokens) save(ctx context.Context, w http.ResponseWriter, st *requestState, l *session.Loaded, s *session.Session) error {
 	if st != nil {
 		if ch, ok := a.opts.Sessions.(session.Checker); ok {
 			if err := ch.Check(s); err != nil {

@@ -80,7 +80,7 @@ func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 // come from the session store.
 func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) (*token.AccessToken, error) {
 	ctx := r.Context()
-	st := StateFrom(ctx)
+	st := stateFrom(ctx)
 	var l *session.Loaded
 	var s *session.Session
 	if st != nil {

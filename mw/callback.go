@@ -3,7 +3,6 @@ package mw
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -27,25 +26,6 @@ type CallbackResult struct {
 // OnCallbackFunc writes the response of the callback route. The session's cookies are already
 // in w's headers on success.
 type OnCallbackFunc func(w http.ResponseWriter, r *http.Request, res CallbackResult)
-
-// CallbackError is a failed login.
-type CallbackError struct {
-	// Code says what failed: missing_state, invalid_state, authorization_error (the provider
-	// answered with an error, or a wrong iss), authorization_code_grant_error (the code
-	// exchange was refused or its ID token is invalid), provider_unavailable, or
-	// session_error.
-	Code string
-	// Status is the HTTP status the default response uses.
-	Status int
-	// Err is the cause; a *provider.Error when the provider answered with one.
-	Err error
-}
-
-// Error says what failed and why.
-func (e *CallbackError) Error() string { return fmt.Sprintf("callback: %s: %v", e.Code, e.Err) }
-
-// Unwrap returns the cause.
-func (e *CallbackError) Unwrap() error { return e.Err }
 
 // CallbackOptions configures Callback.
 type CallbackOptions struct {
@@ -101,16 +81,16 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	state := q.Get("state")
 	if state == "" {
-		c.fail(w, r, &CallbackError{Code: "missing_state", Status: http.StatusBadRequest, Err: errors.New("the state parameter is missing")}, "")
+		c.fail(w, r, &CallbackError{Code: CodeMissingState, Status: http.StatusBadRequest, Err: errors.New("the state parameter is missing")}, "")
 		return
 	}
-	txn, ok := c.opts.Transactions.Load(r, state)
+	txn, ok := c.opts.Transactions.load(r, state)
 	if !ok {
-		c.opts.Transactions.Discard(w.Header(), r, state)
-		c.fail(w, r, &CallbackError{Code: "invalid_state", Status: http.StatusBadRequest, Err: errors.New("the state parameter is invalid or the login expired")}, "")
+		c.opts.Transactions.discard(w.Header(), r, state)
+		c.fail(w, r, &CallbackError{Code: CodeInvalidState, Status: http.StatusBadRequest, Err: errors.New("the state parameter is invalid or the login expired")}, "")
 		return
 	}
-	c.opts.Transactions.Delete(w.Header(), state)
+	c.opts.Transactions.delete(w.Header(), state)
 	s, err := c.complete(r, txn)
 	if err == nil {
 		err = c.save(w, r, s)
@@ -119,7 +99,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err, txn.ReturnTo)
 		return
 	}
-	c.opts.Transactions.DeleteOthers(w.Header(), r, state)
+	c.opts.Transactions.deleteOthers(w.Header(), r, state)
 	c.opts.OnCallback(w, r, CallbackResult{Session: s, ReturnTo: txn.ReturnTo})
 }
 
@@ -132,25 +112,25 @@ func (c *Callback) save(w http.ResponseWriter, r *http.Request, s *session.Sessi
 		l = nil
 	}
 	if err := c.opts.Sessions.Save(r.Context(), w.Header(), l, s, session.SaveOptions{NewSession: true}); err != nil {
-		return &CallbackError{Code: "session_error", Status: http.StatusInternalServerError, Err: err}
+		return &CallbackError{Code: CodeSessionError, Status: http.StatusInternalServerError, Err: err}
 	}
 	return nil
 }
 
 // complete runs the login from the provider's response to the saved session.
-func (c *Callback) complete(r *http.Request, txn *Transaction) (*session.Session, *CallbackError) {
+func (c *Callback) complete(r *http.Request, txn *transaction) (*session.Session, *CallbackError) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	if err := c.opts.Provider.CheckIssuer(ctx, q); err != nil {
-		return nil, providerError("authorization_error", http.StatusBadRequest, err)
+		return nil, providerError(CodeAuthorizationError, http.StatusBadRequest, err)
 	}
 	if code := q.Get("error"); code != "" {
-		return nil, &CallbackError{Code: "authorization_error", Status: http.StatusBadRequest,
+		return nil, &CallbackError{Code: CodeAuthorizationError, Status: http.StatusBadRequest,
 			Err: &provider.Error{Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri")}}
 	}
 	code := q.Get("code")
 	if code == "" {
-		return nil, &CallbackError{Code: "authorization_error", Status: http.StatusBadRequest, Err: errors.New("the code parameter is missing")}
+		return nil, &CallbackError{Code: CodeAuthorizationError, Status: http.StatusBadRequest, Err: errors.New("the code parameter is missing")}
 	}
 	maxAge := time.Duration(-1)
 	if txn.MaxAge >= 0 {
@@ -158,29 +138,18 @@ func (c *Callback) complete(r *http.Request, txn *Transaction) (*session.Session
 	}
 	tokens, err := c.opts.Provider.Exchange(ctx, code, txn.CodeVerifier, provider.IDTokenCheck{Nonce: txn.Nonce, MaxAge: maxAge})
 	if err != nil {
-		return nil, providerError("authorization_code_grant_error", http.StatusBadRequest, err)
+		return nil, providerError(CodeAuthorizationCodeGrantError, http.StatusBadRequest, err)
 	}
 	s, err := c.newSession(ctx, tokens, txn)
 	if err != nil {
-		return nil, &CallbackError{Code: "session_error", Status: http.StatusInternalServerError, Err: err}
+		return nil, &CallbackError{Code: CodeSessionError, Status: http.StatusInternalServerError, Err: err}
 	}
 	return s, nil
 }
 
-// providerError classifies a provider failure: unavailable is 502, the rest use status.
-func providerError(code string, status int, err error) *CallbackError {
-	if errors.Is(err, provider.ErrUnavailable) {
-		return &CallbackError{Code: "provider_unavailable", Status: http.StatusBadGateway, Err: err}
-	}
-	if errors.Is(err, provider.ErrInvalidIDToken) {
-		return &CallbackError{Code: code, Status: http.StatusBadGateway, Err: err}
-	}
-	return &CallbackError{Code: code, Status: status, Err: err}
-}
-
 // newSession builds the session of a completed login, its user filtered or decided by
 // BeforeSessionSaved.
-func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn *Transaction) (*session.Session, error) {
+func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn *transaction) (*session.Session, error) {
 	now := c.opts.Now()
 	sid, _ := tokens.Claims["sid"].(string)
 	sub, _ := tokens.Claims["sub"].(string)
@@ -203,37 +172,4 @@ func (c *Callback) newSession(ctx context.Context, tokens *provider.Tokens, txn 
 func (c *Callback) fail(w http.ResponseWriter, r *http.Request, err *CallbackError, returnTo string) {
 	c.opts.Logger.WarnContext(r.Context(), "authchain: login failed", "code", err.Code, "error", err.Err)
 	c.opts.OnCallback(w, r, CallbackResult{Err: err, ReturnTo: returnTo})
-}
-
-// DefaultOnCallback redirects to the login's returnTo, or shows an error page whose status
-// is the error's (400 for a bad request, 502 when the provider failed).
-func DefaultOnCallback(w http.ResponseWriter, r *http.Request, res CallbackResult) {
-	if res.Err == nil {
-		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, res.ReturnTo, http.StatusFound)
-		return
-	}
-	status, code, message := http.StatusInternalServerError, "server_error", "The login failed."
-	var ce *CallbackError
-	if errors.As(res.Err, &ce) {
-		status, code = ce.Status, ce.Code
-		message = callbackMessages[ce.Code]
-		var oe *provider.Error
-		if errors.As(ce.Err, &oe) && ce.Code == "authorization_error" {
-			message = "The identity provider refused the login: " + oe.Code
-			if oe.Description != "" {
-				message += " (" + oe.Description + ")"
-			}
-		}
-	}
-	writeErrorPage(w, status, code, message)
-}
-
-var callbackMessages = map[string]string{
-	"missing_state":                  "The login response has no state. Please log in again.",
-	"invalid_state":                  "The login expired or was started in another browser. Please log in again.",
-	"authorization_error":            "The login response is not valid. Please log in again.",
-	"authorization_code_grant_error": "The login could not be completed with the identity provider. Please log in again.",
-	"provider_unavailable":           "The identity provider could not be reached. Please try again.",
-	"session_error":                  "The session could not be created.",
 }

@@ -104,7 +104,7 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 		writeErrorPage(w, http.StatusBadRequest, "invalid_request", problem)
 		return
 	}
-	txn, err := l.transaction(r, params, returnTo)
+	txn, err := l.newTransaction(r, params, returnTo)
 	if err != nil {
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
 		writeErrorPage(w, http.StatusInternalServerError, "server_error", "The login could not start.")
@@ -131,11 +131,11 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 
 // remember saves txn's cookie to h. A returnTo too long to fit in the cookie is dropped: the
 // login lands on the default instead.
-func (l *Login) remember(h http.Header, txn *Transaction) error {
-	err := l.opts.Transactions.Save(h, txn)
+func (l *Login) remember(h http.Header, txn *transaction) error {
+	err := l.opts.Transactions.save(h, txn)
 	if errors.Is(err, ErrTransactionTooLarge) && txn.ReturnTo != l.opts.DefaultReturnTo {
 		txn.ReturnTo = l.opts.DefaultReturnTo
-		err = l.opts.Transactions.Save(h, txn)
+		err = l.opts.Transactions.save(h, txn)
 	}
 	return err
 }
@@ -175,8 +175,8 @@ func (l *Login) parameters(extra url.Values) (params url.Values, problem string)
 }
 
 // transaction makes the login's secrets, adds them to params, and returns the transaction.
-func (l *Login) transaction(r *http.Request, params url.Values, returnTo string) (*Transaction, error) {
-	state, err := l.opts.Transactions.NewState(r)
+func (l *Login) newTransaction(r *http.Request, params url.Values, returnTo string) (*transaction, error) {
+	state, err := l.opts.Transactions.newState(r)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (l *Login) transaction(r *http.Request, params url.Values, returnTo string)
 	if v := params.Get("max_age"); v != "" {
 		maxAge, _ = strconv.ParseInt(v, 10, 64)
 	}
-	return &Transaction{
+	return &transaction{
 		State: state, Nonce: nonce, CodeVerifier: verifier, ReturnTo: safe,
 		Scope: params.Get("scope"), Audience: params.Get("audience"), MaxAge: maxAge,
 	}, nil

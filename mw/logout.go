@@ -104,7 +104,7 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 			lo.opts.Logger.ErrorContext(ctx, "authchain: logout: deleting the session failed", "error", err)
 		}
 	}
-	lo.opts.Transactions.DeleteAll(h, r)
+	lo.opts.Transactions.deleteAll(h, r)
 
 	req := provider.LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo)}
 	if s != nil {

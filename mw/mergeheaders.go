@@ -56,19 +56,15 @@ func MergeHeaders(first, second func(http.Handler) http.Handler) func(http.Handl
 				return
 			}
 			st.begin(w.Header())
-			sw := &headerHookWriter{ResponseWriter: w, hook: st.passOn}
+			sw := &hookWriter{ResponseWriter: w, hook: st.passOn}
 			inner.ServeHTTP(sw, r)
-			if !sw.wrote {
-				st.passOn(http.StatusOK, sw.Header())
-			}
+			sw.finish()
 		}))
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			st := &mergeState{base: w.Header().Clone()}
-			ow := &headerHookWriter{ResponseWriter: w, hook: st.reach}
+			ow := &hookWriter{ResponseWriter: w, hook: st.reach}
 			outer.ServeHTTP(ow, r.WithContext(context.WithValue(r.Context(), key, st)))
-			if !ow.wrote {
-				st.reach(http.StatusOK, ow.Header())
-			}
+			ow.finish()
 		})
 	}
 }
@@ -309,49 +305,3 @@ func (a cacheRank) stricterThan(b cacheRank) bool {
 func (a cacheRank) keepsOutOfSharedCaches() bool {
 	return a.class == cacheNoStore || a.private
 }
-
-// isFinal reports whether a status code ends the header exchange: 1xx codes other than 101 are
-// interim responses.
-func isFinal(code int) bool {
-	return code < 100 || code > 199 || code == http.StatusSwitchingProtocols
-}
-
-// headerHookWriter calls hook with each status code and the header map just before they go to
-// the writer underneath, until the final one; Write and Flush start the response with 200 OK
-// when nothing has.
-type headerHookWriter struct {
-	http.ResponseWriter
-	hook  func(code int, h http.Header)
-	wrote bool
-}
-
-// WriteHeader runs the hook, then forwards the status code.
-func (w *headerHookWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.wrote = isFinal(code)
-		w.hook(code, w.Header())
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Write starts the response with 200 OK when nothing has started it yet.
-func (w *headerHookWriter) Write(p []byte) (int, error) {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// FlushError starts the response when needed, then flushes the writer underneath.
-func (w *headerHookWriter) FlushError() error {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	return http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-// Flush implements http.Flusher.
-func (w *headerHookWriter) Flush() { _ = w.FlushError() }
-
-// Unwrap returns the writer underneath, for http.ResponseController.
-func (w *headerHookWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -34,7 +34,7 @@ func Profile(opts ProfileOptions) http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		s, err := CurrentSession(r, opts.Sessions)
+		s, err := currentSession(r, opts.Sessions)
 		if err != nil {
 			logger.WarnContext(r.Context(), "authchain: profile: reading the session failed", "error", err)
 		}
@@ -57,10 +57,10 @@ func Profile(opts ProfileOptions) http.Handler {
 	})
 }
 
-// CurrentSession returns the request's session: the one RollingSession put in its context, or
+// currentSession returns the request's session: the one RollingSession put in its context, or
 // else the one m reads from its cookies. It is nil when the request is signed out.
-func CurrentSession(r *http.Request, m session.Manager) (*session.Session, error) {
-	if st := StateFrom(r.Context()); st != nil {
+func currentSession(r *http.Request, m session.Manager) (*session.Session, error) {
+	if st := stateFrom(r.Context()); st != nil {
 		return st.Session(), nil
 	}
 	l, err := m.Load(r.Context(), r)

@@ -52,11 +52,9 @@ func RequireAuth(opts RequireAuthOptions) func(http.Handler) http.Handler {
 				return
 			}
 			w.Header().Set("Cache-Control", "private, no-store")
-			pw := &headerHookWriter{ResponseWriter: w, hook: keepNoStore}
+			pw := &hookWriter{ResponseWriter: w, hook: keepNoStore}
 			next.ServeHTTP(pw, r)
-			if !pw.wrote {
-				keepNoStore(http.StatusOK, pw.Header())
-			}
+			pw.finish()
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/authchain/authchain/internal/reqstate"
 	"github.com/authchain/authchain/session"
 )
 
@@ -16,7 +17,7 @@ type RollingSessionOptions struct {
 }
 
 // RollingSession reads the request's session and puts it in the request's context (see
-// StateFrom), where every later handler reads and changes it. It writes the session back once,
+// SessionFrom and UpdateSession), where every later handler reads and changes it. It writes the session back once,
 // when the response starts (the first WriteHeader, Write or Flush, or when the handler returns
 // without writing): when a handler changed it, when it is a rolling session due for a new
 // expiry, or to clear cookies that do not make a session. A response that sets session
@@ -52,11 +53,16 @@ func RollingSession(opts RollingSessionOptions) func(http.Handler) http.Handler 
 				next.ServeHTTP(w, r)
 				return
 			}
-			st := NewState(opts.Manager, l, logger)
-			r = r.WithContext(WithState(r.Context(), st))
-			cw := &commitWriter{ResponseWriter: w, st: st, ctx: r.Context()}
+			st := newRequestState(opts.Manager, l, logger)
+			r = r.WithContext(reqstate.With(r.Context(), st))
+			ctx := r.Context()
+			cw := &hookWriter{ResponseWriter: w, hook: func(code int, h http.Header) {
+				if isFinal(code) {
+					st.commit(ctx, h)
+				}
+			}}
 			next.ServeHTTP(cw, r)
-			cw.commitOnce()
+			cw.finish()
 		})
 	}
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/authchain/authchain/session"
 )
 
-// Transaction is what a login remembers between the redirect to the provider and the callback.
-type Transaction struct {
+// transaction is what a login remembers between the redirect to the provider and the callback.
+type transaction struct {
 	State        string `json:"state"`
 	Nonce        string `json:"nonce"`
 	CodeVerifier string `json:"codeVerifier"`
@@ -48,7 +48,7 @@ const (
 
 // ErrTransactionTooLarge is returned by Save when the transaction's cookie would be larger
 // than MaxTransactionCookieBytes.
-var ErrTransactionTooLarge = errors.New("authchain: the login's transaction is too large for its cookie")
+var ErrTransactionTooLarge = errors.New("mw: the login's transaction is too large for its cookie")
 
 // TransactionStore keeps login transactions in sealed cookies, one per slot (see
 // TransactionSlots), so that a few logins in several tabs do not disturb each other and any
@@ -96,7 +96,7 @@ func NewTransactionStore(opts TransactionStoreOptions) *TransactionStore {
 // Save writes t's cookie, in the slot of t.State, to h; it replaces the login that held the
 // slot. It returns ErrTransactionTooLarge, and writes nothing, when the cookie would be larger
 // than MaxTransactionCookieBytes.
-func (ts *TransactionStore) Save(h http.Header, t *Transaction) error {
+func (ts *TransactionStore) save(h http.Header, t *transaction) error {
 	now := ts.now()
 	t.CreatedAt = now.Unix()
 	name := ts.slotName(slotOf(t.State))
@@ -115,7 +115,7 @@ func (ts *TransactionStore) Save(h http.Header, t *Transaction) error {
 // Load returns the transaction for state from r's cookies, or false when there is none or it
 // does not open, belongs to another state (the slot's newer login), or is older than the
 // store's MaxAge.
-func (ts *TransactionStore) Load(r *http.Request, state string) (*Transaction, bool) {
+func (ts *TransactionStore) load(r *http.Request, state string) (*transaction, bool) {
 	if state == "" || len(state) > 128 {
 		return nil, false
 	}
@@ -128,12 +128,12 @@ func (ts *TransactionStore) Load(r *http.Request, state string) (*Transaction, b
 }
 
 // open returns the live transaction in c, the cookie of slot, whatever its state.
-func (ts *TransactionStore) open(slot int, c slotCookie) (*Transaction, bool) {
+func (ts *TransactionStore) open(slot int, c slotCookie) (*transaction, bool) {
 	_, sealed, ok := strings.Cut(c.value, ".")
 	if !c.present || !ok {
 		return nil, false
 	}
-	var t Transaction
+	var t transaction
 	if err := ts.codec.Decode(ts.slotName(slot), sealed, &t); err != nil {
 		return nil, false
 	}
@@ -145,14 +145,14 @@ func (ts *TransactionStore) open(slot int, c slotCookie) (*Transaction, bool) {
 }
 
 // Delete deletes the cookie of state's slot.
-func (ts *TransactionStore) Delete(h http.Header, state string) {
+func (ts *TransactionStore) delete(h http.Header, state string) {
 	ts.cookie.DeleteCookie(h, ts.slotName(slotOf(state)))
 }
 
 // Discard deletes the cookie of state's slot if r carries one that holds no live login of
 // another state: one that no longer opens, has expired, or is state's own. A callback for a
 // state the browser does not know leaves the login in progress in that slot alone.
-func (ts *TransactionStore) Discard(h http.Header, r *http.Request, state string) {
+func (ts *TransactionStore) discard(h http.Header, r *http.Request, state string) {
 	if state == "" || len(state) > 128 {
 		return
 	}
@@ -162,19 +162,19 @@ func (ts *TransactionStore) Discard(h http.Header, r *http.Request, state string
 		return
 	}
 	if t, ok := ts.open(slot, c); !ok || t.State == state {
-		ts.Delete(h, state)
+		ts.delete(h, state)
 	}
 }
 
 // DeleteAll deletes every transaction cookie r carries: at most TransactionSlots cookies,
 // found in one pass over r's Cookie header.
-func (ts *TransactionStore) DeleteAll(h http.Header, r *http.Request) {
+func (ts *TransactionStore) deleteAll(h http.Header, r *http.Request) {
 	ts.deleteCarried(h, r, -1)
 }
 
 // DeleteOthers deletes the transaction cookies r carries except the one of state's slot, as a
 // completed login does with the logins it made pointless.
-func (ts *TransactionStore) DeleteOthers(h http.Header, r *http.Request, state string) {
+func (ts *TransactionStore) deleteOthers(h http.Header, r *http.Request, state string) {
 	ts.deleteCarried(h, r, slotOf(state))
 }
 

@@ -65,12 +65,12 @@ func TestTransactionRoundTripAndExpiry(t *testing.T) {
 	t.Parallel()
 	clk := &fixedClock{time.Unix(1_800_000_000, 0)}
 	ts := newTransactions(t, clk)
-	state, err := ts.NewState(httptest.NewRequest(http.MethodGet, "/", nil))
+	state, err := ts.newState(httptest.NewRequest(http.MethodGet, "/", nil))
 	if err != nil || len(state) != 43 {
 		t.Fatalf("NewState = %q, %v; want 32 random bytes, base64url", state, err)
 	}
 	h := http.Header{}
-	if err := ts.Save(h, &Transaction{State: state, Nonce: "n", CodeVerifier: "v", ReturnTo: "/x", MaxAge: -1}); err != nil {
+	if err := ts.save(h, &transaction{State: state, Nonce: "n", CodeVerifier: "v", ReturnTo: "/x", MaxAge: -1}); err != nil {
 		t.Fatal(err)
 	}
 	line := h.Get("Set-Cookie")
@@ -80,14 +80,14 @@ func TestTransactionRoundTripAndExpiry(t *testing.T) {
 		}
 	}
 	r := withCookies(h)
-	if txn, ok := ts.Load(r, state); !ok || txn.ReturnTo != "/x" || txn.CodeVerifier != "v" {
+	if txn, ok := ts.load(r, state); !ok || txn.ReturnTo != "/x" || txn.CodeVerifier != "v" {
 		t.Fatalf("Load = %+v, %v", txn, ok)
 	}
-	if _, ok := ts.Load(r, state+"x"); ok {
+	if _, ok := ts.load(r, state+"x"); ok {
 		t.Error("a transaction opened under another state")
 	}
 	clk.now = clk.now.Add(time.Hour)
-	if _, ok := ts.Load(r, state); ok {
+	if _, ok := ts.load(r, state); ok {
 		t.Error("a transaction an hour old still opens")
 	}
 }
@@ -98,11 +98,11 @@ func TestTransactionRefusesAMovedCookie(t *testing.T) {
 	ts := newTransactions(t, clk)
 	s0, s1 := stateInSlot(t, 0), stateInSlot(t, 1)
 	h := http.Header{}
-	_ = ts.Save(h, &Transaction{State: s0})
+	_ = ts.save(h, &transaction{State: s0})
 	value := (&http.Response{Header: h}).Cookies()[0].Value
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.AddCookie(&http.Cookie{Name: "__txn_1", Value: value})
-	if _, ok := ts.Load(r, s1); ok {
+	if _, ok := ts.load(r, s1); ok {
 		t.Error("a transaction cookie copied into another slot opened")
 	}
 }
@@ -115,13 +115,13 @@ func TestTransactionSlotsBoundTheCookies(t *testing.T) {
 	var states []string
 	for i := range 12 {
 		clk.now = clk.now.Add(time.Second)
-		state, err := ts.NewState(withCookies(jar))
+		state, err := ts.newState(withCookies(jar))
 		if err != nil {
 			t.Fatal(err)
 		}
 		states = append(states, state)
 		h := http.Header{}
-		if err := ts.Save(h, &Transaction{State: state, ReturnTo: "/"}); err != nil {
+		if err := ts.save(h, &transaction{State: state, ReturnTo: "/"}); err != nil {
 			t.Fatal(err)
 		}
 		applyTo(jar, h)
@@ -131,7 +131,7 @@ func TestTransactionSlotsBoundTheCookies(t *testing.T) {
 	}
 	r := withCookies(jar)
 	for i, state := range states {
-		_, ok := ts.Load(r, state)
+		_, ok := ts.load(r, state)
 		if want := i >= len(states)-TransactionSlots; ok != want {
 			t.Errorf("login %d of %d opens: %v, want %v (the newest %d)", i+1, len(states), ok, want, TransactionSlots)
 		}
@@ -145,19 +145,19 @@ func TestNewStateTakesAFreeSlotOrTheOldest(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.AddCookie(&http.Cookie{Name: "__txn_0", Value: "1800000005.x"})
 	for range 20 {
-		if state, _ := ts.NewState(r); slotOf(state) != 1 {
+		if state, _ := ts.newState(r); slotOf(state) != 1 {
 			t.Fatal("a new login took the slot of a login in progress while another was free")
 		}
 	}
 	r.AddCookie(&http.Cookie{Name: "__txn_1", Value: "1800000001.x"})
 	for range 20 {
-		if state, _ := ts.NewState(r); slotOf(state) != 1 {
+		if state, _ := ts.newState(r); slotOf(state) != 1 {
 			t.Fatal("a new login did not replace the oldest login")
 		}
 	}
 	seen := map[int]bool{}
 	for range 64 {
-		state, _ := ts.NewState(httptest.NewRequest(http.MethodGet, "/", nil))
+		state, _ := ts.newState(httptest.NewRequest(http.MethodGet, "/", nil))
 		seen[slotOf(state)] = true
 	}
 	if len(seen) != TransactionSlots {
@@ -170,10 +170,10 @@ func TestTransactionCookieSizeIsBounded(t *testing.T) {
 	clk := &fixedClock{time.Unix(1_800_000_000, 0)}
 	ts := newTransactions(t, clk)
 	token := strings.Repeat("A", 43)
-	fits := &Transaction{State: token, Nonce: token, CodeVerifier: token, Scope: DefaultScope,
+	fits := &transaction{State: token, Nonce: token, CodeVerifier: token, Scope: DefaultScope,
 		Audience: "https://api.example.com/", ReturnTo: "/" + strings.Repeat("r", 249), MaxAge: -1}
 	h := http.Header{}
-	if err := ts.Save(h, fits); err != nil {
+	if err := ts.save(h, fits); err != nil {
 		t.Fatalf("a login with a 250-byte returnTo and an audience: %v", err)
 	}
 	c := (&http.Response{Header: h}).Cookies()[0]
@@ -183,7 +183,7 @@ func TestTransactionCookieSizeIsBounded(t *testing.T) {
 	tooLarge := *fits
 	tooLarge.ReturnTo = "/" + strings.Repeat("r", 4000)
 	h = http.Header{}
-	if err := ts.Save(h, &tooLarge); !errors.Is(err, ErrTransactionTooLarge) || len(h) != 0 {
+	if err := ts.save(h, &tooLarge); !errors.Is(err, ErrTransactionTooLarge) || len(h) != 0 {
 		t.Errorf("a 4 KB returnTo: %v, headers %v; want ErrTransactionTooLarge and nothing written", err, h)
 	}
 }
@@ -218,17 +218,17 @@ func TestTransactionDeletesOnlyTheSlots(t *testing.T) {
 		return names
 	}
 	h := http.Header{}
-	ts.DeleteAll(h, r)
+	ts.deleteAll(h, r)
 	if got := deleted(h); len(h.Values("Set-Cookie")) != 2 || !(got[0] == "__txn_0" && got[1] == "__txn_1") {
 		t.Errorf("DeleteAll deleted %v (%d lines), want __txn_0 and __txn_1", got, len(h.Values("Set-Cookie")))
 	}
 	h = http.Header{}
-	ts.DeleteOthers(h, r, stateInSlot(t, 0))
+	ts.deleteOthers(h, r, stateInSlot(t, 0))
 	if got := deleted(h); len(got) != 1 || got[0] != "__txn_1" {
 		t.Errorf("DeleteOthers deleted %v, want __txn_1", got)
 	}
 	h = http.Header{}
-	ts.Discard(h, r, stateInSlot(t, 1))
+	ts.discard(h, r, stateInSlot(t, 1))
 	if got := deleted(h); len(got) != 1 || got[0] != "__txn_1" {
 		t.Errorf("Discard deleted %v, want __txn_1", got)
 	}
@@ -243,9 +243,9 @@ func TestTransactionScanDoesNoWorkPerCookie(t *testing.T) {
 	ts := newTransactions(t, clk)
 	r := manyCookies(20_000)
 	for name, f := range map[string]func(){
-		"DeleteAll": func() { ts.DeleteAll(http.Header{}, r) },
-		"Load":      func() { ts.Load(r, "state-0") },
-		"NewState":  func() { _, _ = ts.NewState(r) },
+		"DeleteAll": func() { ts.deleteAll(http.Header{}, r) },
+		"Load":      func() { ts.load(r, "state-0") },
+		"NewState":  func() { _, _ = ts.newState(r) },
 	} {
 		if allocs := testing.AllocsPerRun(5, f); allocs > 50 {
 			t.Errorf("%s allocates %.0f times for a request of 40,000 cookies: it works per cookie", name, allocs)
@@ -260,7 +260,7 @@ func BenchmarkTransactionDeleteAllManyCookies(b *testing.B) {
 	r := manyCookies(20_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		ts.DeleteAll(http.Header{}, r)
+		ts.deleteAll(http.Header{}, r)
 	}
 }
 
@@ -276,16 +276,16 @@ func TestDiscardKeepsAnotherLiveLoginOfTheSlot(t *testing.T) {
 		}
 	}
 	h := http.Header{}
-	_ = ts.Save(h, &Transaction{State: live})
+	_ = ts.save(h, &transaction{State: live})
 	r := withCookies(h)
 
 	h = http.Header{}
-	ts.Discard(h, r, other)
+	ts.discard(h, r, other)
 	if len(h) != 0 {
 		t.Errorf("a callback for an unknown state deleted the slot's live login: %v", h)
 	}
 	clk.now = clk.now.Add(time.Hour)
-	ts.Discard(h, r, other)
+	ts.discard(h, r, other)
 	if !strings.Contains(h.Get("Set-Cookie"), "__txn_0=;") {
 		t.Errorf("an expired login was kept: %v", h)
 	}

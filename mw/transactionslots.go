@@ -59,7 +59,7 @@ func (ts *TransactionStore) slotNamed(name string) (int, bool) {
 // NewState returns a new login's state: 32 random bytes, base64url-encoded, whose slot is
 // one r does not use (picked at random, so that logins started at the same moment spread over
 // the slots), or else the slot of r's oldest login.
-func (ts *TransactionStore) NewState(r *http.Request) (string, error) {
+func (ts *TransactionStore) newState(r *http.Request) (string, error) {
 	want := ts.freeSlot(r)
 	for {
 		state, err := randomToken()
