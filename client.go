@@ -103,7 +103,7 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 	c.login = mw.NewLogin(mw.LoginOptions{
 		Provider: c.provider, Transactions: txns, ClientID: r.ClientID,
 		RedirectURI: r.absolute(r.routes.Callback), AuthorizationParameters: r.AuthorizationParameters,
-		AppBaseURL: r.baseURL, DefaultReturnTo: r.SignInReturnToPath, Logger: c.logger,
+		AppBaseURL: r.baseURL, SignInReturnToPath: r.SignInReturnToPath, Logger: c.logger,
 	})
 	callback := mw.NewCallback(mw.CallbackOptions{
 		Provider: c.provider, Transactions: txns, Sessions: c.sessions,
@@ -113,7 +113,7 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 		Provider: c.provider, Sessions: c.sessions, Transactions: txns, AppBaseURL: r.baseURL, Logger: c.logger,
 	})
 	profile := mw.Profile(mw.ProfileOptions{
-		Sessions: c.sessions, NoContentWhenSignedOut: r.NoContentProfileResponseWhenUnauthenticated, Logger: c.logger,
+		Sessions: c.sessions, NoContentProfileResponseWhenUnauthenticated: r.NoContentProfileResponseWhenUnauthenticated, Logger: c.logger,
 	})
 	c.routes = map[string]http.Handler{
 		r.routes.Login: c.login, r.routes.Callback: callback, r.routes.Logout: logout, r.routes.Profile: profile,
@@ -189,8 +189,8 @@ func (c *Client) routePath(path string) string {
 	return strings.TrimSuffix(c.cfg.baseURL.Path, "/") + path
 }
 
-// LoginOptions are the parameters of a login started from code.
-type LoginOptions struct {
+// StartLoginOptions are the parameters of a login started from code.
+type StartLoginOptions struct {
 	// ReturnTo is where to land after the login; kept only when it is on the application's
 	// own origin.
 	ReturnTo string
@@ -200,6 +200,6 @@ type LoginOptions struct {
 
 // StartLogin starts a login from a handler, as the login route does from its query string:
 // it writes the redirect to the provider (or an error page) to w.
-func (c *Client) StartLogin(w http.ResponseWriter, r *http.Request, opts LoginOptions) {
+func (c *Client) StartLogin(w http.ResponseWriter, r *http.Request, opts StartLoginOptions) {
 	c.login.Start(w, r, opts.ReturnTo, opts.AuthorizationParameters)
 }

@@ -14,12 +14,14 @@ import (
 // mw.SessionFrom.
 func SessionFrom(ctx context.Context) *session.Session { return mw.SessionFrom(ctx) }
 
-// UserFrom returns the signed-in user of ctx, or nil.
-func UserFrom(ctx context.Context) *session.User {
+// UserFrom returns a copy of the signed-in user of ctx, and whether the request is signed in.
+// A signed-out request gets the zero User, whose claims are all empty. Changing the copy
+// changes nothing: update the session with UpdateSession.
+func UserFrom(ctx context.Context) (session.User, bool) {
 	if s := SessionFrom(ctx); s != nil {
-		return &s.User
+		return s.User.Clone(), true
 	}
-	return nil
+	return session.User{}, false
 }
 
 // Session returns the request's session, or nil, nil when it is signed out. Inside

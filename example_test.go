@@ -51,7 +51,8 @@ func ExampleNew() {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/dashboard", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "Welcome, %s!", authchain.UserFrom(r.Context()).String("name"))
+		u, _ := authchain.UserFrom(r.Context())
+		fmt.Fprintf(w, "Welcome, %s!", u.Name())
 	})))
 	app.Config.Handler = alice.New(client.Middleware).Then(mux)
 
@@ -120,7 +121,7 @@ func ExampleClient_UpdateSession() {
 func ExampleClient_StartLogin() {
 	var client *authchain.Client // from authchain.New
 	http.HandleFunc("/signup", func(w http.ResponseWriter, r *http.Request) {
-		client.StartLogin(w, r, authchain.LoginOptions{
+		client.StartLogin(w, r, authchain.StartLoginOptions{
 			ReturnTo:                "/welcome",
 			AuthorizationParameters: url.Values{"screen_hint": {"signup"}},
 		})
@@ -150,7 +151,7 @@ func ExampleClient_AccessToken() {
 		var te *token.Error
 		if errors.As(err, &te) && te.Code == token.CodeFailedToRefreshToken {
 			// The provider refused the refresh token: send the user to log in again.
-			client.StartLogin(w, r, authchain.LoginOptions{ReturnTo: "/orders"})
+			client.StartLogin(w, r, authchain.StartLoginOptions{ReturnTo: "/orders"})
 			return
 		}
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestSessionUpdatedUpstreamIsReadDownstreamAndSaved(t *testing.T) {
 			}
 			var cart []string
 			_, _ = s.GetCustom("cart", &cart)
-			_, _ = io.WriteString(w, "visits="+s.User.String("visits")+" cart="+strings.Join(cart, ","))
+			_, _ = io.WriteString(w, "visits="+s.User.StringClaim("visits")+" cart="+strings.Join(cart, ","))
 		})
 		return alice.New(update).Then(read)
 	}})
@@ -200,7 +201,7 @@ func TestHooks(t *testing.T) {
 			if in.IDToken == "" {
 				t.Error("no raw ID token")
 			}
-			if in.Session.User.String("name") == "Mallory" {
+			if in.Session.User.StringClaim("name") == "Mallory" {
 				return nil, errors.New("not welcome")
 			}
 			in.Session.User.Delete("department")
@@ -322,5 +323,30 @@ func TestPrivateKeyJWTLogin(t *testing.T) {
 	b := newBrowser(t, true)
 	if _, body := app.login(b, "/k"); body != "user: "+oidctest.DefaultUser().Subject+" path: /k" {
 		t.Errorf("private_key_jwt login: %q", body)
+	}
+}
+
+// TestUserFromIsACopy: UserFrom reports whether the request is signed in, and changing the
+// user it returns does not change the session.
+func TestUserFromIsACopy(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, appOptions{handler: func(*authchain.Client) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u, ok := authchain.UserFrom(r.Context())
+			if !ok {
+				_, _ = io.WriteString(w, "signed out, name "+strconv.Quote(u.Name()))
+				return
+			}
+			u.Set("name", "changed")
+			_, _ = io.WriteString(w, "session name "+authchain.SessionFrom(r.Context()).User.Name())
+		})
+	}})
+	b := newBrowser(t, true)
+	if _, body := b.get(app.URL + "/"); body != `signed out, name ""` {
+		t.Errorf("signed out: %q", body)
+	}
+	app.IdP.QueueLogin(oidctest.User{Subject: "user_1", Claims: map[string]any{"name": "Ada"}})
+	if _, body := app.login(b, "/"); body != "session name Ada" {
+		t.Errorf("signed in: %q", body)
 	}
 }

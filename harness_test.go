@@ -97,7 +97,7 @@ func newTestApp(t *testing.T, o appOptions) *testApp {
 // userPage writes "user: <sub>" or "signed out".
 func userPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u := authchain.UserFrom(r.Context()); u != nil {
+		if u, ok := authchain.UserFrom(r.Context()); ok {
 			_, _ = io.WriteString(w, "user: "+u.Subject()+" path: "+r.URL.Path)
 			return
 		}

@@ -26,7 +26,7 @@ func TestLoginSignsABrowserIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.Config.Handler = client.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u := authchain.UserFrom(r.Context()); u != nil {
+		if u, ok := authchain.UserFrom(r.Context()); ok {
 			_, _ = io.WriteString(w, u.Subject())
 		}
 	}))

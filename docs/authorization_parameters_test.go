@@ -50,7 +50,7 @@ func Example_startLogin() {
 	tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /signup", func(w http.ResponseWriter, r *http.Request) {
-			client.StartLogin(w, r, authchain.LoginOptions{
+			client.StartLogin(w, r, authchain.StartLoginOptions{
 				ReturnTo:                "/welcome",
 				AuthorizationParameters: url.Values{"screen_hint": {"signup"}},
 			})

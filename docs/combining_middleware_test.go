@@ -39,7 +39,8 @@ func Example_combiningMiddleware() {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /{locale}/dashboard", func(w http.ResponseWriter, r *http.Request) {
 			greeting := map[string]string{"en": "Hello", "fr": "Bonjour"}[r.PathValue("locale")]
-			fmt.Fprintf(w, "%s, %s", greeting, authchain.UserFrom(r.Context()).String("name"))
+			u, _ := authchain.UserFrom(r.Context())
+			fmt.Fprintf(w, "%s, %s", greeting, u.Name())
 		})
 		return alice.New(mw.MergeHeaders(client.Middleware, locales), client.RequireAuth).Then(mux)
 	})
@@ -71,7 +72,8 @@ func TestPlainChainLikeMergeHeaders(t *testing.T) {
 		tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
 			mux := http.NewServeMux()
 			mux.HandleFunc("GET /{locale}/dashboard", func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprint(w, r.PathValue("locale"), authchain.UserFrom(r.Context()).String("name"))
+				u, _ := authchain.UserFrom(r.Context())
+				fmt.Fprint(w, r.PathValue("locale"), u.Name())
 			})
 			if merge {
 				return alice.New(mw.MergeHeaders(client.Middleware, locales), client.RequireAuth).Then(mux)

@@ -27,8 +27,8 @@ func Example_beforeSessionSaved() {
 	tb := start(cfg, func(client *authchain.Client) http.Handler {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-			u := authchain.UserFrom(r.Context())
-			fmt.Fprintln(w, "foo:", u.String("foo"))
+			u, _ := authchain.UserFrom(r.Context())
+			fmt.Fprintln(w, "foo:", u.StringClaim("foo"))
 			fmt.Fprint(w, "claims: ", strings.Join(slices.Sorted(maps.Keys(u.Claims())), " "))
 		})
 		return client.Middleware(mux)

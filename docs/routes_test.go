@@ -52,7 +52,7 @@ func Example_handler() {
 			case s == nil:
 				fmt.Fprint(w, "Not authenticated")
 			default:
-				fmt.Fprintf(w, "Welcome, %s!", s.User.String("name"))
+				fmt.Fprintf(w, "Welcome, %s!", s.User.StringClaim("name"))
 			}
 		})
 		return mux

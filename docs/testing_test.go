@@ -23,7 +23,8 @@ const testSecret = "a-test-secret-of-at-least-32-bytes-long"
 func newApp(client *authchain.Client) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /dashboard", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "Welcome, %s!", authchain.UserFrom(r.Context()).String("name"))
+		u, _ := authchain.UserFrom(r.Context())
+		fmt.Fprintf(w, "Welcome, %s!", u.Name())
 	})))
 	return client.Middleware(mux)
 }

@@ -59,7 +59,7 @@ func Example_updateSession() {
 			s := authchain.SessionFrom(r.Context())
 			var visits int
 			_, _ = s.GetCustom("visits", &visits)
-			fmt.Fprintf(w, "theme %q, visit %d", s.User.String("theme"), visits)
+			fmt.Fprintf(w, "theme %q, visit %d", s.User.StringClaim("theme"), visits)
 		})
 		mux.HandleFunc("GET /late", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "hello; ")

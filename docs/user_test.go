@@ -19,7 +19,7 @@ func Example_sessionFrom() {
 				fmt.Fprint(w, "Not authenticated")
 				return
 			}
-			fmt.Fprintf(w, "Welcome, %s!", s.User.String("name"))
+			fmt.Fprintf(w, "Welcome, %s!", s.User.StringClaim("name"))
 		})
 		return client.Middleware(mux)
 	})
@@ -41,8 +41,8 @@ func Example_requireAuth() {
 	tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
 		mux := http.NewServeMux()
 		mux.Handle("GET /profile", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			u := authchain.UserFrom(r.Context())
-			fmt.Fprintf(w, "%s <%s>", u.String("name"), u.String("email"))
+			u, _ := authchain.UserFrom(r.Context())
+			fmt.Fprintf(w, "%s <%s>", u.Name(), u.Email())
 		})))
 		return client.Middleware(mux)
 	})
@@ -92,7 +92,7 @@ func Example_renderUser() {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 			var claims map[string]any
-			if u := authchain.UserFrom(r.Context()); u != nil {
+			if u, ok := authchain.UserFrom(r.Context()); ok {
 				claims = u.Claims()
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -40,8 +40,8 @@ type LoginOptions struct {
 	// AppBaseURL is the application's origin (and base path): returnTo must stay on it.
 	// Required.
 	AppBaseURL *url.URL
-	// DefaultReturnTo is where a login without a valid returnTo lands; default "/".
-	DefaultReturnTo string
+	// SignInReturnToPath is where a login without a valid returnTo lands; default "/".
+	SignInReturnToPath string
 	// Logger receives provider failures; default: discard.
 	Logger *slog.Logger
 }
@@ -54,7 +54,7 @@ type LoginOptions struct {
 // (where to land after the login, kept only when it is on the application's own origin) and
 // the parameters the flow sets itself. A scope without openid and a max_age that is not a
 // non-negative integer are refused with 400. A returnTo too long for the transaction cookie
-// (see MaxTransactionCookieBytes) is replaced by DefaultReturnTo; parameters too long for it
+// (see MaxTransactionCookieBytes) is replaced by SignInReturnToPath; parameters too long for it
 // are refused with 400. A prefetch (Sec-Purpose: prefetch, Purpose: prefetch) gets 204 and no
 // cookie.
 type Login struct {
@@ -66,8 +66,8 @@ func NewLogin(opts LoginOptions) *Login {
 	if opts.Provider == nil || opts.Transactions == nil || opts.ClientID == "" || opts.RedirectURI == "" || opts.AppBaseURL == nil {
 		panic("mw: NewLogin needs Provider, Transactions, ClientID, RedirectURI and AppBaseURL")
 	}
-	if opts.DefaultReturnTo == "" {
-		opts.DefaultReturnTo = "/"
+	if opts.SignInReturnToPath == "" {
+		opts.SignInReturnToPath = "/"
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -133,8 +133,8 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 // login lands on the default instead.
 func (l *Login) remember(h http.Header, txn *transaction) error {
 	err := l.opts.Transactions.save(h, txn)
-	if errors.Is(err, ErrTransactionTooLarge) && txn.ReturnTo != l.opts.DefaultReturnTo {
-		txn.ReturnTo = l.opts.DefaultReturnTo
+	if errors.Is(err, ErrTransactionTooLarge) && txn.ReturnTo != l.opts.SignInReturnToPath {
+		txn.ReturnTo = l.opts.SignInReturnToPath
 		err = l.opts.Transactions.save(h, txn)
 	}
 	return err
@@ -199,7 +199,7 @@ func (l *Login) newTransaction(r *http.Request, params url.Values, returnTo stri
 
 	safe, ok := returnto.Safe(returnTo, l.opts.AppBaseURL)
 	if !ok {
-		safe = l.opts.DefaultReturnTo
+		safe = l.opts.SignInReturnToPath
 	}
 	maxAge := int64(-1)
 	if v := params.Get("max_age"); v != "" {

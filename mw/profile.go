@@ -11,15 +11,15 @@ import (
 type ProfileOptions struct {
 	// Sessions reads the session. Required.
 	Sessions session.Manager
-	// NoContentWhenSignedOut answers a signed-out request 204 instead of 401, for pages that
+	// NoContentProfileResponseWhenUnauthenticated answers a signed-out request 204 instead of 401, for pages that
 	// poll the profile and treat "signed out" as a normal answer.
-	NoContentWhenSignedOut bool
+	NoContentProfileResponseWhenUnauthenticated bool
 	// Logger receives store failures; default: discard.
 	Logger *slog.Logger
 }
 
 // Profile is the profile route (GET /auth/profile): the signed-in user's claims as JSON, or 401
-// with an empty body when signed out (204 with NoContentWhenSignedOut). Every answer is
+// with an empty body when signed out (204 with NoContentProfileResponseWhenUnauthenticated). Every answer is
 // Cache-Control: no-store. It reads the session without rolling it.
 func Profile(opts ProfileOptions) http.Handler {
 	if opts.Sessions == nil {
@@ -39,7 +39,7 @@ func Profile(opts ProfileOptions) http.Handler {
 			logger.WarnContext(r.Context(), "authchain: profile: reading the session failed", "error", err)
 		}
 		if s == nil {
-			if opts.NoContentWhenSignedOut {
+			if opts.NoContentProfileResponseWhenUnauthenticated {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}

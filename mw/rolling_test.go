@@ -119,7 +119,7 @@ func TestUpdateSession(t *testing.T) {
 		if err := UpdateSession(r.Context(), s); err != nil {
 			t.Fatal(err)
 		}
-		if got := SessionFrom(r.Context()); got.User.String("name") != "New" || got.Internal.SID == "forged" {
+		if got := SessionFrom(r.Context()); got.User.StringClaim("name") != "New" || got.Internal.SID == "forged" {
 			t.Error("the update is not visible downstream, or changed internal data")
 		}
 		w.WriteHeader(http.StatusOK)

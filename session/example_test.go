@@ -53,7 +53,7 @@ func ExampleNewStateless() {
 		r.AddCookie(c)
 	}
 	l, _ := m.Load(ctx, r)
-	fmt.Println(l.Session.User.String("name"), rec.Header().Get("Cache-Control"))
+	fmt.Println(l.Session.User.StringClaim("name"), rec.Header().Get("Cache-Control"))
 	// Output: Jane no-store
 }
 

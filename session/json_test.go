@@ -76,7 +76,7 @@ func TestSessionJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(out, &back); err != nil {
 		t.Fatalf("re-reading %s: %v", out, err)
 	}
-	if back.User.String("locale") != "fr" || back.User.Subject() != "user_123" {
+	if back.User.StringClaim("locale") != "fr" || back.User.Subject() != "user_123" {
 		t.Errorf("user after round trip = %v", back.User.Claims())
 	}
 	if !reflect.DeepEqual(back.TokenSet, s.TokenSet) || !reflect.DeepEqual(back.AccessTokens, s.AccessTokens) {
@@ -167,7 +167,7 @@ func TestUserDecodesLazilyAndKeepsChanges(t *testing.T) {
 	out, _ := s.MarshalJSON()
 	var back Session
 	_ = back.UnmarshalJSON(out)
-	if back.User.String("name") != "Changed" {
+	if back.User.StringClaim("name") != "Changed" {
 		t.Errorf("change lost: %s", out)
 	}
 }
@@ -189,7 +189,7 @@ func TestCloneIsDeep(t *testing.T) {
 	c := s.Clone()
 	c.User.Set("name", "Other")
 	c.Custom["k"][1] = 'X'
-	if s.User.String("name") != "Jane Doe" || string(s.Custom["k"]) != `"v"` {
+	if s.User.StringClaim("name") != "Jane Doe" || string(s.Custom["k"]) != `"v"` {
 		t.Error("changing the clone changed the original")
 	}
 }

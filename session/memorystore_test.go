@@ -23,7 +23,7 @@ func TestMemoryStoreBasics(t *testing.T) {
 	got, _ := st.Get(ctx, "a")
 	got.User.Set("name", "changed")
 	again, _ := st.Get(ctx, "a")
-	if again.User.String("name") != "Jane" {
+	if again.User.StringClaim("name") != "Jane" {
 		t.Error("Get returns the stored session itself, not a copy")
 	}
 	clk.Advance(time.Hour)

@@ -36,7 +36,7 @@ func TestStatefulRoundTrip(t *testing.T) {
 		t.Fatalf("store holds %d sessions", store.Len())
 	}
 	l := load(t, m, requestWith(h))
-	if l.Session == nil || l.Session.User.String("name") != "Jane Doe" {
+	if l.Session == nil || l.Session.User.StringClaim("name") != "Jane Doe" {
 		t.Fatal("stored session not read back")
 	}
 }

@@ -193,7 +193,7 @@ func TestStatelessChunkTransitions(t *testing.T) {
 		t.Fatalf("a large session is not chunked: %v", keys(cookies))
 	}
 	l := load(t, m, requestWith(h))
-	if l.Session == nil || l.Session.User.String("groups") != big.User.String("groups") {
+	if l.Session == nil || l.Session.User.StringClaim("groups") != big.User.StringClaim("groups") {
 		t.Fatal("chunked session not read back")
 	}
 

@@ -2,8 +2,9 @@ package session
 
 import (
 	"encoding/json"
-	"github.com/authchain/authchain/internal/fastjson"
 	"maps"
+
+	"github.com/authchain/authchain/internal/fastjson"
 )
 
 // User holds the signed-in user's claims (by default the ID token's sub, name, nickname,
@@ -15,8 +16,11 @@ type User struct {
 	claims map[string]any // decoded or set claims; nil until then
 }
 
-// NewUser returns a User holding claims (not copied).
+// NewUser returns a User holding claims (not copied), to put in a Session.
 func NewUser(claims map[string]any) User { return User{claims: claims} }
+
+// Clone returns a copy of u whose changes do not reach u.
+func (u *User) Clone() User { return u.clone() }
 
 // Claims returns the user's claims. The map is the User's own: changes to it are kept and
 // saved with the session when the session is next written.
@@ -35,14 +39,11 @@ func (u *User) Claims() map[string]any {
 // Get returns the claim's value, or nil.
 func (u *User) Get(name string) any { return u.Claims()[name] }
 
-// String returns the claim when it is a string, or "".
-func (u *User) String(name string) string {
+// StringClaim returns the claim when it is a string, or "".
+func (u *User) StringClaim(name string) string {
 	s, _ := u.Get(name).(string)
 	return s
 }
-
-// Subject returns the sub claim: the user's id at the provider.
-func (u *User) Subject() string { return u.String("sub") }
 
 // Set sets a claim.
 func (u *User) Set(name string, value any) { u.Claims()[name] = value }

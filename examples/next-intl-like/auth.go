@@ -115,7 +115,7 @@ func randomHex() string {
 
 // userClaims returns the signed-in user's claims, nil when the request is signed out.
 func userClaims(r *http.Request) map[string]any {
-	if u := authchain.UserFrom(r.Context()); u != nil {
+	if u, ok := authchain.UserFrom(r.Context()); ok {
 		return u.Claims()
 	}
 	return nil
