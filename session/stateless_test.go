@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -281,12 +283,9 @@ func TestStatelessSignedOutRequest(t *testing.T) {
 	}
 }
 
+// keys returns m's names, sorted.
 func keys(m map[string]*http.Cookie) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
+	return slices.Sorted(maps.Keys(m))
 }
 
 func TestStatelessCheckTellsWhetherSaveWouldFit(t *testing.T) {
