@@ -95,9 +95,24 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Routes are the paths of the routes the Client serves.
+// Routes are the paths of the routes the Client serves, under the path of AppBaseURL. An empty
+// field keeps its default (see DefaultRoutes).
 type Routes struct {
-	Login, Logout, Callback, Profile, AccessToken, BackChannelLogout string
+	// Login starts a login (default /auth/login).
+	Login string
+	// Logout ends the session (default /auth/logout).
+	Logout string
+	// Callback receives the provider's answer (default /auth/callback); the provider must
+	// list AppBaseURL + Callback among the client's redirect URIs.
+	Callback string
+	// Profile answers the signed-in user's claims as JSON (default /auth/profile).
+	Profile string
+	// AccessToken hands the access token to the application's browser code (default
+	// /auth/access-token), unless DisableAccessTokenEndpoint.
+	AccessToken string
+	// BackChannelLogout receives the provider's logout tokens (default
+	// /auth/backchannel-logout).
+	BackChannelLogout string
 }
 
 // DefaultRoutes returns the routes' default paths.

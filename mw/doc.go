@@ -7,10 +7,25 @@
 // ResponseWriter and keep http.Flusher, http.Hijacker and Unwrap working, so
 // http.ResponseController reaches the server's writer through them.
 //
-// Two of them combine authchain with the rest of an application:
+// A whole application needs no authchain.Client: the routes take a *provider.Provider, the
+// sessions a session.Manager, and the pages chain under alice behind RollingSession (Example
+// logs in this way against oidctest):
 //
-//	chain := alice.New(
-//		mw.MergeHeaders(session, i18n), // every i18n response also carries the session's headers
+//	p, err := provider.New(provider.Config{Issuer: issuer, ClientID: id, ClientSecret: clientSecret, RedirectURI: callback})
+//	sessions, err := session.NewStateless(session.StatelessConfig{Secret: secret})
+//	codec, err := session.NewCodec(session.PurposeTransaction, secret)
+//	txns := mw.NewTransactionStore(mw.TransactionStoreOptions{Codec: codec})
+//
+//	mux := http.NewServeMux()
+//	mux.Handle("GET /auth/login", mw.NewLogin(mw.LoginOptions{Provider: p, Transactions: txns, ClientID: id, RedirectURI: callback, AppBaseURL: base}))
+//	mux.Handle("GET /auth/callback", mw.NewCallback(mw.CallbackOptions{Provider: p, Transactions: txns, Sessions: sessions}))
+//	mux.Handle("/auth/logout", mw.NewLogout(mw.LogoutOptions{Provider: p, Sessions: sessions, Transactions: txns, AppBaseURL: base}))
+//	mux.Handle("/", alice.New(
+//		mw.MergeHeaders(mw.RollingSession(mw.RollingSessionOptions{Manager: sessions}), i18n),
 //		mw.RequireAuth(mw.RequireAuthOptions{SignedIn: signedIn}),
-//	).Then(mux)
+//	).Then(pages))
+//
+// MergeHeaders combines the rolling session with another middleware (here an i18n one) so that
+// every response of the other also carries the session's headers; handlers behind
+// RollingSession read and change the session with SessionFrom and UpdateSession.
 package mw

@@ -100,8 +100,11 @@ func firstKey(cfg *config) (*signingKey, error) {
 // TB is the part of testing.TB that NewServer uses; *testing.T and *testing.B are TBs. A
 // program that starts a provider with New does not link package testing.
 type TB interface {
+	// Helper marks the caller as a test helper.
 	Helper()
+	// Cleanup registers a function to run when the test ends.
 	Cleanup(func())
+	// Fatalf reports a failure and stops the test.
 	Fatalf(format string, args ...any)
 }
 

@@ -30,6 +30,7 @@ type Manager interface {
 // reports, without writing anything, the error Save would return for s. The stateless manager
 // refuses a session too large for its cookies (ErrTooLarge).
 type Checker interface {
+	// Check returns the error Save would return for s, without writing anything.
 	Check(s *Session) error
 }
 
