@@ -28,7 +28,7 @@ func UserFrom(ctx context.Context) (session.User, bool) {
 // Client.Middleware it is the session of the request's context, with every change made so
 // far; elsewhere it is read from the request's cookies. Only a store failure is an error.
 func (c *Client) Session(r *http.Request) (*session.Session, error) {
-	if st := reqstate.From(r.Context()); st != nil {
+	if st := reqstate.From[*session.Session](r.Context()); st != nil {
 		return st.Session(), nil
 	}
 	l, err := c.sessions.Load(r.Context(), r)
@@ -44,7 +44,7 @@ func (c *Client) Session(r *http.Request) (*session.Session, error) {
 // started. Elsewhere it writes the cookies to w at once: call it before writing the response.
 // It returns ErrNoSession when the request is signed out.
 func (c *Client) UpdateSession(w http.ResponseWriter, r *http.Request, s *session.Session) error {
-	if st := reqstate.From(r.Context()); st != nil {
+	if st := reqstate.From[*session.Session](r.Context()); st != nil {
 		return st.Update(s)
 	}
 	l, err := c.sessions.Load(r.Context(), r)

@@ -54,7 +54,7 @@ func RollingSession(opts RollingSessionOptions) func(http.Handler) http.Handler 
 				return
 			}
 			st := newRequestState(opts.Manager, l, logger)
-			r = r.WithContext(reqstate.With(r.Context(), st))
+			r = r.WithContext(reqstate.With[*session.Session](r.Context(), st))
 			ctx := r.Context()
 			cw := &hookWriter{ResponseWriter: w, hook: func(code int, h http.Header) {
 				if isFinal(code) {

@@ -33,12 +33,12 @@ type requestState struct {
 	committed bool
 }
 
-var _ reqstate.State = (*requestState)(nil)
+var _ reqstate.State[*session.Session] = (*requestState)(nil)
 
 // stateFrom returns the request's session state, or nil when no RollingSession middleware
 // found a session for it.
 func stateFrom(ctx context.Context) *requestState {
-	st, _ := reqstate.From(ctx).(*requestState)
+	st, _ := reqstate.From[*session.Session](ctx).(*requestState)
 	return st
 }
 
