@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/authchain/authchain"
 	"github.com/authchain/authchain/oidctest"
 	"github.com/authchain/authchain/provider"
@@ -189,4 +191,41 @@ func Example_accessTokenRoute() {
 	// 401 {"error":{"code":"missing_session","message":"the user does not have an active session"}}
 	// 200 no-store Bearer openid profile email offline_access
 	// https://orders.example.com true true
+}
+
+// x/oauth2's client calls an API with the session's access token, refreshed when it has
+// expired. The API here is the provider's UserInfo endpoint.
+func Example_tokenSource() {
+	var userinfo string
+	tb := start(authchain.Config{}, func(client *authchain.Client) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
+			api := oauth2.NewClient(r.Context(), client.TokenSource(w, r))
+			resp, err := api.Get(userinfo)
+			if err != nil {
+				http.Error(w, "the API could not be called", http.StatusBadGateway)
+				return
+			}
+			defer resp.Body.Close()
+			var me struct {
+				Sub string `json:"sub"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&me)
+			fmt.Fprintf(w, "%d %s", resp.StatusCode, me.Sub)
+		})
+		return client.Middleware(mux)
+	})
+	defer tb.Close()
+	userinfo = tb.IdP.URL(oidctest.EndpointUserinfo)
+	tb.IdP.QueueLogin(oidctest.User{Subject: "user_42"})
+
+	tb.Get("/auth/login")
+	_, _, body := tb.Get("/api/me")
+	fmt.Println(body)
+	tb.IdP.Advance(2 * time.Hour)
+	_, _, body = tb.Get("/api/me")
+	fmt.Println(body, "after", tb.IdP.Count(oidctest.EndpointToken, "refresh_token"), "refresh")
+	// Output:
+	// 200 user_42
+	// 200 user_42 after 1 refresh
 }

@@ -18,7 +18,7 @@ func TestGuidesShowTheExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"..", "../session", "../mw", "../token", "../authtest", "../oidctest"} {
+	for _, dir := range []string{"..", "../session", "../mw", "../provider", "../token", "../authtest", "../oidctest"} {
 		api, err := filepath.Glob(dir + "/*.go") // the declarations the guides quote
 		if err != nil {
 			t.Fatal(err)
