@@ -84,6 +84,7 @@ func newProvider(r *resolved) (*provider.Provider, error) {
 		RedirectURI: r.absolute(r.routes.Callback), PushedAuthorizationRequests: r.PushedAuthorizationRequests,
 		LogoutStrategy: r.LogoutStrategy, HTTPClient: r.HTTPClient, HTTPTimeout: r.HTTPTimeout,
 		UserAgent: "authchain/" + Version, AllowInsecureRequests: r.AllowInsecureRequests, Now: r.Now,
+		Coordinator: r.RefreshCoordinator,
 	})
 	if err != nil {
 		return nil, errors.Join(ErrInvalidConfig, err)

@@ -60,6 +60,11 @@ type Config struct {
 	Session SessionConfig
 	// SessionStore, when set, keeps sessions on the server; the cookie holds only an id.
 	SessionStore session.Store
+	// RefreshCoordinator, when set, coordinates token refreshes with the application's other
+	// instances, so that a refresh token the provider rotates is never spent twice whichever
+	// instance a request reaches (redisstore.Store is one). Without it, refreshes are
+	// serialized within the process only, which is enough for one instance.
+	RefreshCoordinator provider.Coordinator
 	// TransactionCookie configures the cookies of logins in progress.
 	TransactionCookie TransactionCookieConfig
 	// LogoutStrategy chooses the provider logout; default LogoutAuto.

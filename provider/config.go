@@ -62,6 +62,9 @@ type Config struct {
 	// AllowInsecureRequests allows an http issuer and http endpoints. Use it only against a
 	// local test provider.
 	AllowInsecureRequests bool
+	// Coordinator, when set, coordinates refreshes with the application's other instances (see
+	// Coordinator); without it, refreshes are serialized within the process only.
+	Coordinator Coordinator
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }

@@ -54,9 +54,14 @@ func New(cfg Config) (*Provider, error) {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
 	p := &Provider{cfg: cfg, http: hc, discovery: disc}
-	p.refresher = newRefresher(p.refreshOnce, cfg.Now)
+	p.refresher = newRefresher(p.refreshOnce, cfg.Now, cfg.Coordinator, refreshLease(cfg.HTTPTimeout))
 	return p, nil
 }
+
+// refreshLease is how long an instance may hold the Coordinator's lock of a refresh token:
+// longer than a refresh can take (discovery, the token endpoint, the keys, each bounded by the
+// HTTP timeout).
+func refreshLease(httpTimeout time.Duration) time.Duration { return 3*httpTimeout + 5*time.Second }
 
 // check reports the first problem of c.
 func (c Config) check() error {

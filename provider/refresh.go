@@ -70,7 +70,7 @@ type RefreshResult struct {
 // for, so a provider that rotates refresh tokens never sees one spent twice: a request whose
 // refresh token another request has just rotated continues with the new one (see
 // RefreshResult.Followed), and requests asking for the same thing within 30 seconds share one
-// answer. Each refresh runs to its end even when its caller goes away, so that a rotation is
+// answer. With Config.Coordinator, the same holds across the instances of the application. Each refresh runs to its end even when its caller goes away, so that a rotation is
 // never lost; a caller whose context ends while it waits stops waiting.
 //
 // The result is never nil: on failure it still lists the rotations followed. A refusal (an
@@ -119,15 +119,19 @@ type refresher struct {
 	once  func(context.Context, RefreshRequest) (*Tokens, error)
 	now   func() time.Time
 	locks *tokenLocks
+	// coord, when set, coordinates the refreshes with other instances; lease bounds how long
+	// one holds its lock, and how long another waits for it.
+	coord Coordinator
+	lease time.Duration
 
 	mu        sync.Mutex
 	results   *expiring[*Tokens]  // by RefreshRequest.key
 	rotations *expiring[Rotation] // by tokenKey of the replaced refresh token
 }
 
-func newRefresher(once func(context.Context, RefreshRequest) (*Tokens, error), now func() time.Time) *refresher {
+func newRefresher(once func(context.Context, RefreshRequest) (*Tokens, error), now func() time.Time, coord Coordinator, lease time.Duration) *refresher {
 	return &refresher{
-		once: once, now: now, locks: newTokenLocks(),
+		once: once, now: now, locks: newTokenLocks(), coord: coord, lease: lease,
 		results:   newExpiring[*Tokens](refreshResultLimit),
 		rotations: newExpiring[Rotation](refreshResultLimit),
 	}
@@ -176,6 +180,9 @@ func (f *refresher) refreshLocked(ctx context.Context, q RefreshRequest, tk stri
 	if rot, ok := f.rotated(tk); ok {
 		return nil, rot, nil
 	}
+	if f.coord != nil {
+		return f.coordinated(ctx, q, tk)
+	}
 	t, err := f.once(context.WithoutCancel(ctx), q)
 	if err != nil {
 		return nil, Rotation{}, err
@@ -195,6 +202,14 @@ func (f *refresher) rotated(tk string) (Rotation, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.rotations.get(tk, f.now())
+}
+
+// rememberRotation keeps a rotation of the refresh token tk that another instance made.
+func (f *refresher) rememberRotation(tk string, rot Rotation) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	f.rotations.put(tk, rot, now.Add(refreshResultTTL), now)
 }
 
 // remember keeps the result of q, and the rotation when the provider replaced the token.

@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// sharedRefresh is what a Coordinator publishes of a refresh: what it asked for and what it
+// got.
+type sharedRefresh struct {
+	Audience string       `json:"audience,omitempty"`
+	Scope    string       `json:"scope,omitempty"`
+	Tokens   sharedTokens `json:"tokens"`
+}
+
+// sharedTokens is Tokens in JSON.
+type sharedTokens struct {
+	AccessToken  string         `json:"access_token"`
+	RefreshToken string         `json:"refresh_token,omitempty"`
+	IDToken      string         `json:"id_token,omitempty"`
+	TokenType    string         `json:"token_type,omitempty"`
+	Scope        string         `json:"scope,omitempty"`
+	ExpiresAt    int64          `json:"expires_at,omitempty"`
+	Claims       map[string]any `json:"claims,omitempty"`
+}
+
+func shareTokens(t *Tokens) sharedTokens {
+	s := sharedTokens{
+		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, IDToken: t.IDToken,
+		TokenType: t.TokenType, Scope: t.Scope, Claims: t.Claims,
+	}
+	if !t.ExpiresAt.IsZero() {
+		s.ExpiresAt = t.ExpiresAt.Unix()
+	}
+	return s
+}
+
+func (s sharedTokens) tokens() *Tokens {
+	t := &Tokens{
+		AccessToken: s.AccessToken, RefreshToken: s.RefreshToken, IDToken: s.IDToken,
+		TokenType: s.TokenType, Scope: s.Scope, Claims: s.Claims,
+	}
+	if s.ExpiresAt != 0 {
+		t.ExpiresAt = time.Unix(s.ExpiresAt, 0)
+	}
+	return t
+}
+
+// coordinated runs the refresh of q holding the Coordinator's lock of its refresh token (tk),
+// so that no other instance refreshes it meanwhile. Under the lock it first reads what another
+// instance published for the token: the same request's result, which it adopts, or a rotation
+// of the token, to follow. Otherwise it refreshes and publishes the result.
+func (f *refresher) coordinated(ctx context.Context, q RefreshRequest, tk string) (*Tokens, Rotation, error) {
+	key := hex.EncodeToString([]byte(tk))
+	// A holder that went away frees the lock when its lease ends: wait a little longer.
+	wait, cancel := context.WithTimeout(ctx, f.lease+time.Second)
+	defer cancel()
+	release, err := f.coord.Lock(wait, key, f.lease)
+	if err != nil {
+		return nil, Rotation{}, fmt.Errorf("provider: waiting for another instance's refresh: %w", err)
+	}
+	defer release()
+	if t, rot, ok, err := f.adopt(ctx, q, tk, key); err != nil || ok {
+		return t, rot, err
+	}
+	t, err := f.once(context.WithoutCancel(ctx), q)
+	if err != nil {
+		return nil, Rotation{}, err
+	}
+	f.remember(q, tk, t)
+	// A failure to publish leaves the other instances to refresh on their own; the refresh
+	// itself succeeded, and its tokens are this request's.
+	_ = f.publish(context.WithoutCancel(ctx), key, q, t)
+	return t, Rotation{}, nil
+}
+
+// adopt returns what another instance published for tk: q's own result, or a rotation to
+// follow (ok true); ok is false when there is nothing to adopt.
+func (f *refresher) adopt(ctx context.Context, q RefreshRequest, tk, key string) (*Tokens, Rotation, bool, error) {
+	raw, err := f.coord.Published(ctx, key)
+	if err != nil {
+		return nil, Rotation{}, false, fmt.Errorf("provider: reading another instance's refresh: %w", err)
+	}
+	if raw == nil {
+		return nil, Rotation{}, false, nil
+	}
+	var rec sharedRefresh
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, Rotation{}, false, fmt.Errorf("provider: another instance's refresh does not decode: %w", err)
+	}
+	t := rec.Tokens.tokens()
+	switch {
+	case rec.Audience == q.Audience && rec.Scope == q.Scope:
+		f.remember(q, tk, t)
+		return t, Rotation{}, true, nil
+	case t.RefreshToken != "" && t.RefreshToken != q.RefreshToken:
+		rot := Rotation{Audience: rec.Audience, Scope: rec.Scope, Tokens: t}
+		f.rememberRotation(tk, rot)
+		return nil, rot, true, nil
+	}
+	return nil, Rotation{}, false, nil
+}
+
+// publish makes the refresh of q known to the other instances for refreshResultTTL.
+func (f *refresher) publish(ctx context.Context, key string, q RefreshRequest, t *Tokens) error {
+	raw, err := json.Marshal(sharedRefresh{Audience: q.Audience, Scope: q.Scope, Tokens: shareTokens(t)})
+	if err != nil {
+		return err
+	}
+	return f.coord.Publish(ctx, key, raw, refreshResultTTL)
+}
