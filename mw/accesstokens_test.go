@@ -395,3 +395,50 @@ func TestUpdateSessionNeedsASessionBehindRollingSession(t *testing.T) {
 		t.Error("an update of a signed-out request signed the browser in")
 	}
 }
+
+// TestAccessTokensHandOutAnUnexpiredTokenWithoutARefreshToken: a session without a refresh
+// token (a login without offline_access) keeps getting its access token until it expires,
+// as token.CodeMissingRefreshToken promises: one that expires within RefreshBuffer, or whose
+// expiry the provider did not say, has not expired.
+func TestAccessTokensHandOutAnUnexpiredTokenWithoutARefreshToken(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		refreshToken  string
+		expiresIn     time.Duration // 0: no expiry
+		wantToken     string
+		wantErr       string
+		wantRefreshes int
+	}{
+		{name: "within the refresh buffer", expiresIn: 2 * time.Minute, wantToken: "at-1"},
+		{name: "no expiry", wantToken: "at-1"},
+		{name: "expired", expiresIn: -time.Second, wantErr: token.CodeMissingRefreshToken},
+		{name: "within the refresh buffer, with a refresh token", refreshToken: "rt-1", expiresIn: 2 * time.Minute,
+			wantToken: "at-2", wantRefreshes: 1},
+		{name: "no expiry, with a refresh token", refreshToken: "rt-1", wantToken: "at-2", wantRefreshes: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rt := newRoutes(t)
+			s := signedInSession(rt.clk.now)
+			s.TokenSet.RefreshToken = tc.refreshToken
+			s.TokenSet.ExpiresAt = time.Time{}
+			if tc.expiresIn != 0 {
+				s.TokenSet.ExpiresAt = rt.clk.now.Add(tc.expiresIn)
+			}
+			b := newBrowser()
+			rt.signIn(b, s)
+			tokens := rt.accessTokens(func(o *AccessTokensOptions) { o.RefreshBuffer = 5 * time.Minute })
+			a := askToken(t, b, rt.accessTokenRoute(tokens), b.request(http.MethodGet, "/auth/access-token", nil))
+			switch {
+			case tc.wantErr == "" && (a.status != http.StatusOK || a.Token != tc.wantToken):
+				t.Errorf("answer %+v, want %s", a, tc.wantToken)
+			case tc.wantErr != "" && (a.status != http.StatusUnauthorized || a.Error.Code != tc.wantErr):
+				t.Errorf("answer %+v, want 401 %s", a, tc.wantErr)
+			}
+			if _, _, _, _, n := rt.idp.calls(); n != tc.wantRefreshes {
+				t.Errorf("%d refreshes, want %d", n, tc.wantRefreshes)
+			}
+		})
+	}
+}
