@@ -31,7 +31,8 @@ type AccessTokensOptions struct {
 	// BeforeSessionSaved, when set, decides what the session keeps of a refreshed ID token's
 	// claims, as at login; without it the session keeps DefaultUserClaims.
 	BeforeSessionSaved BeforeSessionSavedFunc
-	// RefreshBuffer refreshes a token this long before it expires; default none.
+	// RefreshBuffer refreshes a token this long before it expires, when the session has a
+	// refresh token; default none.
 	RefreshBuffer time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -63,14 +64,14 @@ func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 	return &AccessTokens{opts: opts, stored: stored}
 }
 
-// AccessToken returns the access token q asks for, refreshed with the refresh token when it
-// has expired (or expires within RefreshBuffer). The refreshes of one refresh token run one at
-// a time, whatever audience or scope they ask for: requests that need the same refresh at the
-// same moment share one call to the provider, and a request whose refresh token another
-// request has just rotated continues with the new one (and saves both refreshes' tokens). A
-// rotated refresh token and new user claims are saved in the session: behind RollingSession
-// when the response starts (call AccessToken before writing), elsewhere at once into w's
-// headers.
+// AccessToken returns the access token q asks for, refreshed with the refresh token when it has
+// expired (or expires within RefreshBuffer); a session without a refresh token gets its token
+// until it expires. The refreshes of one refresh token run one at a time, whatever audience or
+// scope they ask for: requests that need the same refresh at the same moment share one call to
+// the provider, and a request whose refresh token another request has just rotated continues
+// with the new one (and saves both refreshes' tokens). A rotated refresh token and new user
+// claims are saved in the session: behind RollingSession when the response starts (call
+// AccessToken before writing), elsewhere at once into w's headers.
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token,
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
@@ -144,11 +145,18 @@ func (a *AccessTokens) obtain(ctx context.Context, r *http.Request, s *session.S
 }
 
 // valid returns the session's token for q when it is valid beyond the refresh buffer and no
-// refresh is asked for.
+// refresh is asked for. A session without a refresh token cannot refresh: its token is valid
+// until it expires, and one whose expiry the provider did not say does not expire.
 func (a *AccessTokens) valid(s *session.Session, q AccessTokenRequest) *token.AccessToken {
 	audience, isDefault := targetAudience(s, q)
 	current := findToken(s, audience, q.Scope, isDefault)
 	if current == nil || current.Token == "" || q.Refresh {
+		return nil
+	}
+	if s.TokenSet.RefreshToken == "" {
+		if current.ExpiresAt.IsZero() || a.opts.Now().Before(current.ExpiresAt) {
+			return current
+		}
 		return nil
 	}
 	if !a.opts.Now().Add(a.opts.RefreshBuffer).Before(current.ExpiresAt) {
