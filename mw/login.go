@@ -145,7 +145,9 @@ func (l *Login) remember(h http.Header, txn *transaction) error {
 func (l *Login) parameters(extra url.Values) (params url.Values, problem string) {
 	params = url.Values{}
 	for k, v := range l.opts.AuthorizationParameters {
-		params[k] = append([]string(nil), v...)
+		if len(v) > 0 {
+			params[k] = append([]string(nil), v...)
+		}
 	}
 	for k, v := range extra {
 		if len(v) > 0 {

@@ -293,3 +293,17 @@ func locationQuery(t *testing.T, h http.Header) url.Values {
 	}
 	return loc.Query()
 }
+
+// TestLoginIgnoresAConfiguredParameterWithoutValues: a configured parameter with no value
+// (url.Values{"prompt": {}}) is left out instead of breaking every login.
+func TestLoginIgnoresAConfiguredParameterWithoutValues(t *testing.T) {
+	t.Parallel()
+	rt := newRoutes(t)
+	login := rt.login(func(o *LoginOptions) {
+		o.AuthorizationParameters = url.Values{"prompt": {}, "audience": {"https://api.test"}}
+	})
+	params := rt.startLogin(newBrowser(), login, "")
+	if _, ok := params["prompt"]; ok || params.Get("audience") != "https://api.test" {
+		t.Errorf("authorization parameters %v; want audience and no prompt", params)
+	}
+}
