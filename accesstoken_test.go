@@ -268,10 +268,12 @@ func TestAccessTokenRoute(t *testing.T) {
 	var got map[string]any
 	_ = json.Unmarshal([]byte(body), &got)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" || got["token"] == "" ||
-		got["expires_in"].(float64) < 599 || got["expires_in"].(float64) > 600 || got["token_type"] == nil || got["scope"] == nil {
+		got["expires_in"].(float64) < 590 || got["expires_in"].(float64) > 600 || got["token_type"] == nil || got["scope"] == nil {
 		t.Errorf("route: %d %v %s", resp.StatusCode, resp.Header, body)
 	}
-	if exp, _ := got["expires_at"].(float64); int64(exp) != app.IdP.Now().Add(10*time.Minute).Unix() {
+	// The token was issued for ten minutes, a moment ago (on a loaded machine, seconds ago).
+	exp, _ := got["expires_at"].(float64)
+	if age := app.IdP.Now().Sub(time.Unix(int64(exp), 0).Add(-10 * time.Minute)); age < -time.Second || age > 10*time.Second {
 		t.Errorf("expires_at = %v", got["expires_at"])
 	}
 	for _, k := range []string{"refresh_token", "refreshToken", "id_token", "idToken"} {
