@@ -148,6 +148,9 @@ func (lo *Logout) endSession(w http.ResponseWriter, r *http.Request) (*session.S
 	for _, c := range cleared.Values("Set-Cookie") {
 		h.Add("Set-Cookie", c)
 	}
+	if l == nil {
+		return nil, true
+	}
 	return l.Session, true
 }
 

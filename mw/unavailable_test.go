@@ -112,3 +112,26 @@ func withRefreshToken(t *testing.T, m session.Manager, clk *fixedClock) *http.Re
 	}
 	return r
 }
+
+// emptyManager loads nothing and clears nothing.
+type emptyManager struct{ session.Manager }
+
+func (emptyManager) Load(context.Context, *http.Request) (*session.Loaded, error) { return nil, nil }
+func (emptyManager) Clear(context.Context, http.Header, *session.Loaded) error    { return nil }
+
+func TestLogoutWithAManagerThatLoadsNothing(t *testing.T) {
+	t.Parallel()
+	codec, err := session.NewCodec(session.PurposeTransaction, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://app.example.com/")
+	rec := httptest.NewRecorder()
+	NewLogout(LogoutOptions{
+		Provider: &stubLogoutProvider{}, Sessions: emptyManager{},
+		Transactions: NewTransactionStore(TransactionStoreOptions{Codec: codec}), AppBaseURL: base,
+	}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/auth/logout", nil))
+	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/" {
+		t.Errorf("logout: %d %v, want 302 to /", rec.Code, rec.Header())
+	}
+}
