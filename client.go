@@ -74,6 +74,7 @@ func newManager(r *resolved) (session.Manager, error) {
 	return session.NewStateless(session.StatelessConfig{
 		Secret: r.Secret, RetiredSecrets: r.RetiredSecrets,
 		Cookie: r.sessionCookie(), Lifetime: r.lifetime(), Now: r.Now,
+		LogoutRecords: r.LogoutRecords, LogoutRecordsFailOpen: r.LogoutRecordsFailOpen,
 	})
 }
 
@@ -124,6 +125,23 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 			Tokens: c.tokens, Now: r.Now, Logger: c.logger,
 		})
 	}
+	c.routes[r.routes.BackChannelLogout] = c.backChannelLogout()
+}
+
+// backChannelLogout returns the back-channel logout route: it deletes stored sessions through
+// the SessionStore, and records the logouts of cookie sessions in LogoutRecords, for as long
+// as a session can live.
+func (c *Client) backChannelLogout() http.Handler {
+	r := c.cfg
+	opts := mw.BackChannelLogoutOptions{
+		Provider: c.provider, Replay: r.LogoutReplayCache, Now: r.Now, Logger: c.logger,
+	}
+	if d, ok := r.SessionStore.(session.LogoutDeleter); ok {
+		opts.Deleter = d
+	} else {
+		opts.Records, opts.RecordTTL = r.LogoutRecords, r.lifetime().WithDefaults().AbsoluteDuration
+	}
+	return mw.BackChannelLogout(opts)
 }
 
 // route returns the handler of the route at path, or nil. The path is matched exactly, with
@@ -142,10 +160,13 @@ func (c *Client) route(path string) http.Handler {
 	return c.routes[path]
 }
 
-// Middleware serves authchain's routes and runs the rolling session for every other request,
-// so later handlers read and change the session (SessionFrom, UpdateSession, AccessToken) and
-// the change reaches the browser. Responses to signed-in requests leave with at least
-// Cache-Control: private and Vary: Cookie (see mw.RollingSession). It is an alice Constructor:
+// Middleware serves authchain's routes (login, callback, logout, profile, access token and
+// back-channel logout) and runs the rolling session for every other request, so later
+// handlers read and change the session (SessionFrom, UpdateSession, AccessToken) and the
+// change reaches the browser. Responses to signed-in requests leave with at least
+// Cache-Control: private and Vary: Cookie; a request whose session cannot be read (the store
+// or the logout records failed) is answered 503 (see mw.RollingSession). It is an alice
+// Constructor:
 //
 //	chain := alice.New(client.Middleware, i18n, client.RequireAuth).Then(mux)
 func (c *Client) Middleware(next http.Handler) http.Handler {

@@ -58,13 +58,32 @@ type Config struct {
 	Routes Routes
 	// Session configures the session's lifetime and cookie.
 	Session SessionConfig
-	// SessionStore, when set, keeps sessions on the server; the cookie holds only an id.
+	// SessionStore, when set, keeps sessions on the server; the cookie holds only an id. It
+	// must implement session.LogoutDeleter: back-channel logout deletes the sessions a logout
+	// token names through it.
 	SessionStore session.Store
 	// RefreshCoordinator, when set, coordinates token refreshes with the application's other
 	// instances, so that a refresh token the provider rotates is never spent twice whichever
 	// instance a request reaches (redisstore.Store is one). Without it, refreshes are
 	// serialized within the process only, which is enough for one instance.
 	RefreshCoordinator provider.Coordinator
+	// LogoutRecords keeps the back-channel logouts of sessions kept in cookies (without a
+	// SessionStore): a session that began before a logout token named it reads as signed out,
+	// and its cookies are cleared. Default: session.NewMemoryLogoutRecords, for an application
+	// that runs as one instance: its answers are never stale, but another instance never
+	// learns of a logout this one received. Several instances share one (Redis). Not used
+	// with a SessionStore.
+	LogoutRecords session.LogoutRecorder
+	// LogoutRecordsFailOpen keeps users signed in while LogoutRecords cannot be read. By
+	// default (fail-closed) their requests are then answered 503 Service Unavailable: a user
+	// logged out at the provider must not stay signed in because the records are
+	// unreachable. Fail-open puts availability first: during an outage of the records, every
+	// session works, logged out or not.
+	LogoutRecordsFailOpen bool
+	// LogoutReplayCache remembers the jti of the logout tokens received, so that each is acted
+	// on once. Default: session.NewMemoryReplayCache, for one instance; several instances
+	// share one (Redis).
+	LogoutReplayCache session.ReplayCache
 	// TransactionCookie configures the cookies of logins in progress.
 	TransactionCookie TransactionCookieConfig
 	// LogoutStrategy chooses the provider logout; default LogoutAuto.
@@ -116,7 +135,8 @@ type Routes struct {
 	// /auth/access-token), unless DisableAccessTokenEndpoint.
 	AccessToken string
 	// BackChannelLogout receives the provider's logout tokens (default
-	// /auth/backchannel-logout).
+	// /auth/backchannel-logout, see mw.BackChannelLogout); register AppBaseURL +
+	// BackChannelLogout as the client's back-channel logout URI at the provider.
 	BackChannelLogout string
 }
 

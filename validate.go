@@ -41,6 +41,7 @@ func resolve(cfg Config) (*resolved, error) {
 	add(r.resolveDurations())
 	add(r.resolveCookies())
 	add(checkScope(cfg.AuthorizationParameters))
+	add(checkLogoutStores(cfg))
 	switch cfg.LogoutStrategy {
 	case "", LogoutAuto, LogoutOIDC, LogoutV2:
 	default:
@@ -63,7 +64,30 @@ func resolve(cfg Config) (*resolved, error) {
 	if r.Now == nil {
 		r.Now = time.Now
 	}
+	if r.SessionStore == nil && r.LogoutRecords == nil {
+		r.LogoutRecords = session.NewMemoryLogoutRecords(r.Now)
+	}
+	if r.LogoutReplayCache == nil {
+		r.LogoutReplayCache = session.NewMemoryReplayCache(r.Now)
+	}
 	return r, errors.Join(errs...)
+}
+
+// checkLogoutStores checks that back-channel logout can end the sessions: stored sessions by
+// deleting them (the store is a session.LogoutDeleter), cookie sessions through the logout
+// records, which a store makes pointless.
+func checkLogoutStores(cfg Config) error {
+	if cfg.SessionStore == nil {
+		return nil
+	}
+	var errs []error
+	if _, ok := cfg.SessionStore.(session.LogoutDeleter); !ok {
+		errs = append(errs, configError("SessionStore", "%T does not implement session.LogoutDeleter (DeleteByLogoutToken), which back-channel logout needs to end its sessions", cfg.SessionStore))
+	}
+	if cfg.LogoutRecords != nil || cfg.LogoutRecordsFailOpen {
+		errs = append(errs, configError("LogoutRecords", "are for sessions kept in cookies; with a SessionStore, back-channel logout deletes the stored sessions"))
+	}
+	return errors.Join(errs...)
 }
 
 // resolveDomain turns Domain into the issuer.

@@ -35,7 +35,7 @@ func Example_accessToken() {
 				fmt.Fprint(w, te.Code)
 				return
 			case err != nil:
-				http.Error(w, "the session store failed", http.StatusInternalServerError)
+				http.Error(w, "the session store failed", http.StatusServiceUnavailable)
 				return
 			}
 			// Call the API with the header "Authorization: Bearer " + at.Token.

@@ -48,7 +48,7 @@ func Example_handler() {
 			s, err := client.Session(r)
 			switch {
 			case err != nil:
-				http.Error(w, "the session store failed", http.StatusInternalServerError)
+				http.Error(w, "the session store failed", http.StatusServiceUnavailable)
 			case s == nil:
 				fmt.Fprint(w, "Not authenticated")
 			default:

@@ -47,11 +47,16 @@ type errorBody struct {
 // another site sent: it may refresh and rotate the session's tokens, so it is refused.
 const CodeCrossSiteRequest = "cross_site_request"
 
+// CodeSessionStoreUnavailable is the error code of the access-token route's answer (503) when
+// the session cannot be read or saved: the session store (or the logout records) failed.
+const CodeSessionStoreUnavailable = "session_store_unavailable"
+
 // AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
 // the application's browser code: 200 {"token","scope","expires_at","expires_in","token_type"},
 // or 401 {"error":{"code","message"}} with a token.Error code. A request whose
 // Sec-Fetch-Site is cross-site gets 403 with the code CodeCrossSiteRequest, and changes
-// nothing. Every answer is Cache-Control: no-store. The refresh token and the ID token are
+// nothing; when the session store (or the logout records) fails, the answer is 503 with the
+// code CodeSessionStoreUnavailable. Every answer is Cache-Control: no-store. The refresh token and the ID token are
 // never handed out.
 func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 	if opts.Tokens == nil {
@@ -89,8 +94,10 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 func writeTokenError(w http.ResponseWriter, r *http.Request, err error, logger *slog.Logger) {
 	var te *token.Error
 	if !errors.As(err, &te) {
-		logger.ErrorContext(r.Context(), "authchain: access token", "error", err)
-		writeError(w, http.StatusInternalServerError, "server_error", "the access token could not be obtained")
+		// AccessTokens fails with other errors only when the session store does.
+		logger.ErrorContext(r.Context(), "authchain: access token: the session store failed", "error", err)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, CodeSessionStoreUnavailable, "the session store is unavailable; try again")
 		return
 	}
 	if te.Code == token.CodeFailedToRefreshToken || te.Code == token.CodeFailedToSaveSession {

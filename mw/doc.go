@@ -28,4 +28,14 @@
 // MergeHeaders combines the rolling session with another middleware (here an i18n one) so that
 // every response of the other also carries the session's headers; handlers behind
 // RollingSession read and change the session with SessionFrom and UpdateSession.
+//
+// BackChannelLogout serves the provider's logout tokens: for cookie sessions, give the
+// Stateless manager and the route the same session.LogoutRecorder; for stored sessions, give
+// the route the Store (a session.LogoutDeleter):
+//
+//	records := session.NewMemoryLogoutRecords(nil)
+//	sessions, err := session.NewStateless(session.StatelessConfig{Secret: secret, LogoutRecords: records})
+//	mux.Handle("/auth/backchannel-logout", mw.BackChannelLogout(mw.BackChannelLogoutOptions{
+//		Provider: p, Replay: session.NewMemoryReplayCache(nil), Records: records, RecordTTL: session.DefaultAbsoluteDuration,
+//	}))
 package mw

@@ -30,7 +30,8 @@ type LogoutOptions struct {
 // id_token_hint, logout_hint and the post-logout returnTo, which the provider checks against
 // its allowed list) or, for a local logout, to returnTo when it is on the application's own
 // origin and the application's base path otherwise. A POST takes returnTo from its form body,
-// or else from the query.
+// or else from the query. When the session store (or the logout records) fails, it answers 503
+// and changes nothing, so that the user can try again.
 //
 // Another site cannot log the user out: a GET whose Sec-Fetch-Site is cross-site, and a POST
 // that http.CrossOriginProtection refuses (Sec-Fetch-Site other than same-origin or none, or
@@ -89,20 +90,16 @@ func (lo *Logout) returnTo(w http.ResponseWriter, r *http.Request) (string, bool
 }
 
 // logout ends the session and sends the browser to the provider's logout, or to returnTo.
+// When the session store fails, it answers 503 and changes nothing: the user is still signed
+// in, and can try again.
 func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string) {
 	ctx := r.Context()
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
-	l, err := lo.opts.Sessions.Load(ctx, r)
-	if err != nil {
-		lo.opts.Logger.ErrorContext(ctx, "authchain: logout: reading the session failed", "error", err)
-	}
-	var s *session.Session
-	if l != nil {
-		s = l.Session
-		if err := lo.opts.Sessions.Clear(ctx, h, l); err != nil {
-			lo.opts.Logger.ErrorContext(ctx, "authchain: logout: deleting the session failed", "error", err)
-		}
+	s, ok := lo.endSession(w, r)
+	if !ok {
+		writeUnavailable(w)
+		return
 	}
 	lo.opts.Transactions.deleteAll(h, r)
 
@@ -130,6 +127,31 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 		status = http.StatusSeeOther
 	}
 	http.Redirect(w, r, target, status)
+}
+
+// endSession deletes the request's session and adds the headers that delete its cookies to w;
+// it returns the session it ended (nil when signed out). It reports false, with no header
+// added, when the session store failed.
+func (lo *Logout) endSession(w http.ResponseWriter, r *http.Request) (*session.Session, bool) {
+	ctx := r.Context()
+	l, err := lo.opts.Sessions.Load(ctx, r)
+	if err != nil {
+		lo.opts.Logger.ErrorContext(ctx, "authchain: logout: reading the session failed", "error", err)
+		return nil, false
+	}
+	cleared := http.Header{}
+	if err := lo.opts.Sessions.Clear(ctx, cleared, l); err != nil {
+		lo.opts.Logger.ErrorContext(ctx, "authchain: logout: deleting the session failed", "error", err)
+		return nil, false
+	}
+	h := w.Header()
+	for _, c := range cleared.Values("Set-Cookie") {
+		h.Add("Set-Cookie", c)
+	}
+	if l == nil {
+		return nil, true
+	}
+	return l.Session, true
 }
 
 // absoluteReturnTo resolves returnTo against the application's base URL for the provider; an

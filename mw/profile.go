@@ -19,8 +19,9 @@ type ProfileOptions struct {
 }
 
 // Profile is the profile route (GET /auth/profile): the signed-in user's claims as JSON, or 401
-// with an empty body when signed out (204 with NoContentProfileResponseWhenUnauthenticated). Every answer is
-// Cache-Control: no-store. It reads the session without rolling it.
+// with an empty body when signed out (204 with NoContentProfileResponseWhenUnauthenticated), or
+// 503 when the session cannot be read (the session store or the logout records failed). Every
+// answer is Cache-Control: no-store. It reads the session without rolling it.
 func Profile(opts ProfileOptions) http.Handler {
 	if opts.Sessions == nil {
 		panic("mw: Profile needs Sessions")
@@ -36,7 +37,9 @@ func Profile(opts ProfileOptions) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		s, err := currentSession(r, opts.Sessions)
 		if err != nil {
-			logger.WarnContext(r.Context(), "authchain: profile: reading the session failed", "error", err)
+			logger.ErrorContext(r.Context(), "authchain: profile: reading the session failed", "error", err)
+			writeUnavailable(w)
+			return
 		}
 		if s == nil {
 			if opts.NoContentProfileResponseWhenUnauthenticated {

@@ -42,9 +42,18 @@ type RefreshProvider interface {
 	Refresh(ctx context.Context, q provider.RefreshRequest) (*provider.RefreshResult, error)
 }
 
+// LogoutTokenVerifier is the provider as the back-channel logout route needs it.
+type LogoutTokenVerifier interface {
+	// VerifyLogoutToken verifies a back-channel logout token (see
+	// provider.Provider.VerifyLogoutToken): errors wrap provider.ErrInvalidLogoutToken, or
+	// provider.ErrUnavailable when the provider's keys could not be fetched.
+	VerifyLogoutToken(ctx context.Context, raw string) (*provider.LogoutToken, error)
+}
+
 var (
-	_ LoginProvider    = (*provider.Provider)(nil)
-	_ CallbackProvider = (*provider.Provider)(nil)
-	_ LogoutProvider   = (*provider.Provider)(nil)
-	_ RefreshProvider  = (*provider.Provider)(nil)
+	_ LogoutTokenVerifier = (*provider.Provider)(nil)
+	_ LoginProvider       = (*provider.Provider)(nil)
+	_ CallbackProvider    = (*provider.Provider)(nil)
+	_ LogoutProvider      = (*provider.Provider)(nil)
+	_ RefreshProvider     = (*provider.Provider)(nil)
 )

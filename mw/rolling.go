@@ -16,6 +16,15 @@ type RollingSessionOptions struct {
 	Logger *slog.Logger
 }
 
+// writeUnavailable answers 503: the session store (or the logout records) cannot be read, and
+// the request can be neither signed in nor signed out. The client may retry at once.
+func writeUnavailable(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Retry-After", "1")
+	http.Error(w, "The session store is unavailable; try again.", http.StatusServiceUnavailable)
+}
+
 // RollingSession reads the request's session and puts it in the request's context (see
 // SessionFrom and UpdateSession), where every later handler reads and changes it. It writes the session back once,
 // when the response starts (the first WriteHeader, Write or Flush, or when the handler returns
@@ -31,7 +40,10 @@ type RollingSessionOptions struct {
 // browser may otherwise keep them after logout.
 //
 // A request without session cookies passes through untouched, with nothing added to its
-// context. A store failure is logged and the request continues signed out, its cookies kept.
+// context. When the session cannot be read (the Manager's Load fails: a session store or the
+// logout records are unreachable), the failure is logged and the request is answered 503
+// Service Unavailable (Retry-After: 1, Cache-Control: no-store), its cookies kept: it is
+// neither served as signed out, which would lose the user's session, nor as signed in.
 // RollingSession panics when opts.Manager is nil.
 func RollingSession(opts RollingSessionOptions) func(http.Handler) http.Handler {
 	if opts.Manager == nil {
@@ -45,8 +57,8 @@ func RollingSession(opts RollingSessionOptions) func(http.Handler) http.Handler 
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			l, err := opts.Manager.Load(r.Context(), r)
 			if err != nil {
-				logger.WarnContext(r.Context(), "authchain: reading the session failed; continuing signed out", "error", err)
-				next.ServeHTTP(w, r)
+				logger.ErrorContext(r.Context(), "authchain: reading the session failed", "error", err)
+				writeUnavailable(w)
 				return
 			}
 			if l.Session == nil && !l.Carried() {

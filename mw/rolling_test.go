@@ -3,6 +3,7 @@ package mw
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -164,22 +165,33 @@ func TestCommitWriterKeepsHijackAndUnwrap(t *testing.T) {
 	}
 }
 
-// failingManager fails to load.
-type failingManager struct{ session.Manager }
-
-func (failingManager) Load(context.Context, *http.Request) (*session.Loaded, error) {
-	return nil, context.DeadlineExceeded
+// failingManager fails to load with err.
+type failingManager struct {
+	session.Manager
+	err error
 }
 
-func TestRollingSessionContinuesWhenTheStoreFails(t *testing.T) {
+func (f failingManager) Load(context.Context, *http.Request) (*session.Loaded, error) {
+	return nil, f.err
+}
+
+func TestRollingSessionAnswers503WhenTheStoreFails(t *testing.T) {
 	t.Parallel()
-	ran := false
-	h := RollingSession(RollingSessionOptions{Manager: failingManager{}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ran = stateFrom(r.Context()) == nil
-	}))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	if !ran || len(rec.Header()) != 0 {
-		t.Errorf("store failure: ran signed out %v, headers %v", ran, rec.Header())
+	for name, err := range map[string]error{
+		"unavailable": fmt.Errorf("records: %w", session.ErrUnavailable),
+		"timeout":     context.DeadlineExceeded,
+	} {
+		ran := false
+		h := RollingSession(RollingSessionOptions{Manager: failingManager{err: err}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ran = true
+		}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		if ran || rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("%s: ran the handler %v, status %d; want 503 and no handler", name, ran, rec.Code)
+		}
+		if rec.Header().Get("Retry-After") != "1" || rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Set-Cookie") != "" {
+			t.Errorf("%s: headers %v", name, rec.Header())
+		}
 	}
 }

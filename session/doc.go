@@ -5,8 +5,13 @@
 // into cookies, and Stateful, which keeps a sealed random id in the cookie and the data in a
 // Store.
 //
+// Back-channel logout ends sessions in both: a Store that implements LogoutDeleter deletes
+// the sessions a logout token names, and a Stateless manager given LogoutRecords refuses
+// the sessions a LogoutRecord names. MemoryStore, MemoryLogoutRecords and MemoryReplayCache
+// keep that state for an application that runs as one instance.
+//
 // Every failure to read a cookie (tampered, truncated, sealed with another key, expired,
 // badly chunked, oversized) means "no session": the managers report it as a signed-out request
 // and the next write clears the bad cookies. Nothing a browser sends can make them fail with
-// an error; only a Store can.
+// an error; only a Store (or the logout records) can.
 package session

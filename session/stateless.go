@@ -23,14 +23,26 @@ type StatelessConfig struct {
 	Lifetime Lifetime
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// LogoutRecords, when set, are the back-channel logouts Load checks every session
+	// against: a session they name reads as signed out, and its cookies are cleared. Nil
+	// checks nothing.
+	LogoutRecords LogoutRecorder
+	// LogoutRecordsFailOpen keeps sessions signed in while LogoutRecords cannot be read. By
+	// default (fail-closed) Load then returns an error wrapping ErrUnavailable, and the
+	// middleware answers 503: a user whose session was logged out must not stay signed in
+	// because the records are unreachable. Fail-open suits applications that put
+	// availability first: during an outage of the records, logged-out sessions keep working.
+	LogoutRecordsFailOpen bool
 }
 
 // Stateless keeps the whole session sealed in the browser's cookies, chunked when it is large.
 type Stateless struct {
-	codec  *Codec
-	cookie CookieOptions
-	life   Lifetime
-	now    func() time.Time
+	codec    *Codec
+	cookie   CookieOptions
+	life     Lifetime
+	now      func() time.Time
+	records  LogoutRecorder
+	failOpen bool
 }
 
 var _ Manager = (*Stateless)(nil)
@@ -42,16 +54,19 @@ func NewStateless(cfg StatelessConfig) (*Stateless, error) {
 		return nil, err
 	}
 	return &Stateless{
-		codec:  codec,
-		cookie: cfg.Cookie.WithDefaults(),
-		life:   cfg.Lifetime.WithDefaults(),
-		now:    clock(cfg.Now),
+		codec:    codec,
+		cookie:   cfg.Cookie.WithDefaults(),
+		life:     cfg.Lifetime.WithDefaults(),
+		now:      clock(cfg.Now),
+		records:  cfg.LogoutRecords,
+		failOpen: cfg.LogoutRecordsFailOpen,
 	}, nil
 }
 
-// Load reads the session r carries. It never fails: any cookie that does not open is "no
-// session".
-func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
+// Load reads the session r carries: any cookie that does not open is "no session", and so is
+// a session the logout records name (its cookies are then cleared). It fails only when the
+// logout records cannot be read, unless LogoutRecordsFailOpen: the error wraps ErrUnavailable.
+func (m *Stateless) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
 	found, carried, ok := family(r, m.cookie.Name)
 	l := &Loaded{carried: carried}
 	if !ok || carried == 0 {
@@ -70,9 +85,30 @@ func (m *Stateless) Load(_ context.Context, r *http.Request) (*Loaded, error) {
 	if m.life.Expired(&s.Internal, now) {
 		return l, nil
 	}
+	if out, err := m.loggedOut(ctx, s); out || err != nil {
+		return l, err
+	}
 	l.Session = s
 	l.Due = stale != 0 || retired || m.life.Due(&s.Internal, now)
 	return l, nil
+}
+
+// loggedOut reports whether the logout records name s. A failure to read them is an error
+// wrapping ErrUnavailable, or with LogoutRecordsFailOpen, "not logged out".
+func (m *Stateless) loggedOut(ctx context.Context, s *Session) (bool, error) {
+	if m.records == nil {
+		return false, nil
+	}
+	out, err := m.records.LoggedOut(ctx, s.Internal.SID, s.Subject(), s.Internal.CreatedAt)
+	switch {
+	case err == nil:
+		return out, nil
+	case m.failOpen:
+		return false, nil
+	case errors.Is(err, ErrUnavailable):
+		return false, fmt.Errorf("session: reading the logout records: %w", err)
+	}
+	return false, fmt.Errorf("%w: reading the logout records: %w", ErrUnavailable, err)
 }
 
 var _ Checker = (*Stateless)(nil)

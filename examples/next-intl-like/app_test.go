@@ -312,6 +312,37 @@ func TestWholeLoginWithTheDemoProvider(t *testing.T) {
 	}
 }
 
+func TestBackChannelLogoutFromTheDemoProvider(t *testing.T) {
+	t.Parallel()
+	app := startApp(t, nil)
+	b := newBrowser(t, "en")
+	login(t, app, b, "/en/profile", "Ana", "ana@example.com")
+	other := newBrowser(t, "en")
+	login(t, app, other, "/en/profile", "Ben", "")
+	sids := app.idp.SessionIDs("Ana")
+	if len(sids) != 1 {
+		t.Fatalf("the provider has %d sessions for Ana", len(sids))
+	}
+
+	// The session ends at the provider (an administrator, or a logout in another app): it posts
+	// a logout token to the app, which must answer 204.
+	if err := app.idp.BackChannelLogout(t.Context(), demoClientID, sids[0], ""); err != nil {
+		t.Fatalf("the provider's back-channel logout: %v", err)
+	}
+	if res := b.fetch(app.URL + "/auth/profile"); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/auth/profile after the back-channel logout = %d, want 401", res.StatusCode)
+	}
+	if res := b.get(app.URL + "/en/profile"); res.StatusCode != http.StatusFound {
+		t.Errorf("/en/profile after the back-channel logout = %d, want 302 to the login", res.StatusCode)
+	}
+	if cookies := b.session(app); len(cookies) != 0 {
+		t.Errorf("session cookies left: %v", cookies)
+	}
+	if res := other.get(app.URL + "/en/profile"); res.StatusCode != http.StatusOK {
+		t.Errorf("another user's profile page = %d, want 200", res.StatusCode)
+	}
+}
+
 func TestRollingSessionThroughTheLocaleRedirect(t *testing.T) {
 	t.Parallel()
 	app := startApp(t, nil)

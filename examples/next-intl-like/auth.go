@@ -78,7 +78,8 @@ func newServer(st setup) (*server, error) {
 }
 
 // startDemoProvider starts oidctest in login-form mode on a loopback port, registers the app
-// (its callback, and its home pages as places to return to after logout) and points cfg at it.
+// (its callback, its home pages as places to return to after logout, and its back-channel
+// logout route, which the provider calls when a session ends there) and points cfg at it.
 // A secret for the cookies is generated unless AUTH0_SECRET gave one.
 func startDemoProvider(cfg *authchain.Config, base string, locales []string) (*oidctest.Server, error) {
 	cfg.ClientID = cmp.Or(cfg.ClientID, demoClientID)
@@ -95,6 +96,7 @@ func startDemoProvider(cfg *authchain.Config, base string, locales []string) (*o
 		Secret:                 cfg.ClientSecret,
 		RedirectURIs:           []string{base + authchain.DefaultRoutes().Callback},
 		PostLogoutRedirectURIs: postLogout,
+		BackChannelLogoutURI:   base + authchain.DefaultRoutes().BackChannelLogout,
 	}))
 	if err != nil {
 		return nil, err
