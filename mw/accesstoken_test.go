@@ -250,15 +250,15 @@ func (f getterFunc) AccessToken(w http.ResponseWriter, r *http.Request, q Access
 	return f(w, r, q)
 }
 
-func TestAccessTokenRouteHidesUnexpectedErrors(t *testing.T) {
+func TestAccessTokenRouteHidesTheStoresError(t *testing.T) {
 	t.Parallel()
 	route := AccessTokenRoute(AccessTokenRouteOptions{Tokens: getterFunc(func(http.ResponseWriter, *http.Request, AccessTokenRequest) (*token.AccessToken, error) {
 		return nil, errors.New("store: dial redis://:hunter2@10.0.0.7: refused")
 	})})
 	b := newBrowser()
 	a := askToken(t, b, route, b.request(http.MethodGet, "/auth/access-token", nil))
-	if a.status != http.StatusInternalServerError || a.Error.Code != "server_error" {
-		t.Errorf("answer %+v, want 500 server_error", a)
+	if a.status != http.StatusServiceUnavailable || a.Error.Code != CodeSessionStoreUnavailable {
+		t.Errorf("answer %+v, want 503 %s", a, CodeSessionStoreUnavailable)
 	}
 	if strings.Contains(a.raw, "hunter2") || strings.Contains(a.raw, "10.0.0.7") {
 		t.Errorf("the answer shows the internal error: %s", a.raw)

@@ -2,6 +2,7 @@ package mw
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -117,10 +118,11 @@ func TestProfileRefusesOtherMethods(t *testing.T) {
 	}
 }
 
-func TestProfileAnswersSignedOutWhenTheStoreFails(t *testing.T) {
+func TestProfileAnswers503WhenTheStoreFails(t *testing.T) {
 	t.Parallel()
-	res := newBrowser().get(Profile(ProfileOptions{Sessions: failingManager{}}), "/auth/profile")
-	if res.Code != http.StatusUnauthorized {
-		t.Errorf("store failure: %d, want 401", res.Code)
+	m := failingManager{err: fmt.Errorf("store: %w", session.ErrUnavailable)}
+	res := newBrowser().get(Profile(ProfileOptions{Sessions: m}), "/auth/profile")
+	if res.Code != http.StatusServiceUnavailable || res.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("store failure: %d %v, want 503 no-store", res.Code, res.Header())
 	}
 }
