@@ -1,0 +1,116 @@
+package redisstore
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/authchain/authchain/session"
+)
+
+// DefaultKeyPrefix begins every key when Options.KeyPrefix is empty.
+const DefaultKeyPrefix = "authchain:"
+
+// purposeSession is the purpose of the keys that seal the stored sessions.
+const purposeSession session.Purpose = "authchain redisstore session"
+
+// Options configures a Store. Zero values mean the documented defaults.
+type Options struct {
+	// KeyPrefix begins every key the store writes; default DefaultKeyPrefix. Stores of
+	// different applications sharing one Redis need different prefixes.
+	KeyPrefix string
+	// Secret seals the stored sessions, which hold tokens. At least session.MinSecretLength
+	// bytes; it may be the application's Config.Secret (the keys are derived for a purpose of
+	// their own). Required.
+	Secret string
+	// RetiredSecrets still open what was sealed before a rotation of Secret.
+	RetiredSecrets []string
+	// Now is the clock that turns expiry times into time-to-live; default time.Now.
+	Now func() time.Time
+}
+
+// Store keeps sessions in Redis: a session.Store, with session.Updater and
+// session.LogoutDeleter. It is safe for concurrent use.
+//
+// Every failure to use Redis is an error that wraps session.ErrUnavailable and the client's
+// error; "not found" is never an error. Errors never hold tokens, session ids or cookie values.
+type Store struct {
+	client   redis.UniversalClient
+	prefix   string
+	sessions *session.Codec
+	now      func() time.Time
+}
+
+var (
+	_ session.Store         = (*Store)(nil)
+	_ session.Updater       = (*Store)(nil)
+	_ session.LogoutDeleter = (*Store)(nil)
+)
+
+// New returns a Store on client: a *redis.Client (one node), a failover client (Sentinel) or
+// a *redis.ClusterClient, such as redis.NewUniversalClient returns, or the one the application
+// already has. The Store does not close client. New talks to no server: a Redis that is down
+// shows in the errors of the calls.
+func New(client redis.UniversalClient, opts Options) (*Store, error) {
+	if client == nil {
+		return nil, errors.New("redisstore: New needs a Redis client")
+	}
+	sessions, err := session.NewCodec(purposeSession, opts.Secret, opts.RetiredSecrets...)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: %w", err)
+	}
+	s := &Store{
+		client:   client,
+		prefix:   opts.KeyPrefix,
+		sessions: sessions,
+		now:      opts.Now,
+	}
+	if s.prefix == "" {
+		s.prefix = DefaultKeyPrefix
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// The kinds of keys, after the prefix.
+const (
+	kindSession = "session:"
+	kindSID     = "sid:"
+	kindSub     = "sub:"
+)
+
+// key returns the key of kind for a digest.
+func (s *Store) key(kind, digest string) string {
+	return s.prefix + kind + digest
+}
+
+// digest names an identifier in keys: its SHA-256, base64url-encoded, so that no key shows a
+// session id, a token or a user, and every key is short and free of Cluster hash tags.
+func digest(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// digestOrEmpty is digest, with "" for "".
+func digestOrEmpty(id string) string {
+	if id == "" {
+		return ""
+	}
+	return digest(id)
+}
+
+// unavailable wraps a Redis failure during op.
+func unavailable(op string, err error) error {
+	return fmt.Errorf("redisstore: %s: %w: %w", op, session.ErrUnavailable, err)
+}
+
+// millis returns d in whole milliseconds, rounded up: Redis's PX unit.
+func millis(d time.Duration) int64 {
+	return int64((d + time.Millisecond - 1) / time.Millisecond)
+}
