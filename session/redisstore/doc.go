@@ -1,5 +1,5 @@
-// Package redisstore keeps the sessions of the instances of an application in Redis
-// (go-redis v9). It is a module of its own, github.com/authchain/authchain/session/redisstore,
+// Package redisstore keeps the state shared by the instances of an application in Redis
+// (go-redis v9): sessions, single-use ids and the refresh coordination. It is a module of its own, github.com/authchain/authchain/session/redisstore,
 // so that only applications that use it depend on a Redis client.
 //
 // A *Store plugs into authchain.Config:
@@ -12,6 +12,10 @@
 //		// …
 //	}
 //
+// The same Store is the session.ReplayCache (the logout tokens' jti) and the
+// provider.Coordinator (refreshes of one refresh token across instances) of the Config fields
+// for them, LogoutReplayCache and RefreshCoordinator.
+//
 // # What Redis holds
 //
 // Every key begins with Options.KeyPrefix (P, default "authchain:"). Identifiers appear in
@@ -21,10 +25,13 @@
 //	P session:D(id)          hash {v: the session, sealed; sid: D(sid); sub: D(sub)}, until the session expires
 //	P sid:D(sid)             set of the D(id) of the provider session's sessions
 //	P sub:D(sub)             set of the D(id) of the user's sessions
+//	P jti:D(jti)             a used single-use id, until it expires
+//	P lock:D(key)            a refresh lock: the holder's random token, for the lease
+//	P result:D(key)          a published refresh result, sealed, for its ttl
 //
-// Sessions hold tokens: they are sealed (AES-256-CTR then HMAC-SHA256, keys derived from
-// Options.Secret for a purpose of their own, see session.Codec), and each is bound to its key,
-// so a value copied to another key does not open. An index set lives as long
+// Sessions and refresh results hold tokens: they are sealed (AES-256-CTR then HMAC-SHA256,
+// keys derived from Options.Secret for purposes of their own, see session.Codec), and each is
+// bound to its key, so a value copied to another key does not open. An index set lives as long
 // as the longest-lived session it has held; Delete removes a session from its sets, and members
 // whose session expired are removed when DeleteByLogoutToken finds them, or expire with the set.
 //

@@ -9,23 +9,27 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
 )
 
 // DefaultKeyPrefix begins every key when Options.KeyPrefix is empty.
 const DefaultKeyPrefix = "authchain:"
 
-// purposeSession is the purpose of the keys that seal the stored sessions.
-const purposeSession session.Purpose = "authchain redisstore session"
+// The purposes of the keys that seal what the store keeps in Redis.
+const (
+	purposeSession       session.Purpose = "authchain redisstore session"
+	purposeRefreshResult session.Purpose = "authchain redisstore refresh result"
+)
 
 // Options configures a Store. Zero values mean the documented defaults.
 type Options struct {
 	// KeyPrefix begins every key the store writes; default DefaultKeyPrefix. Stores of
 	// different applications sharing one Redis need different prefixes.
 	KeyPrefix string
-	// Secret seals the stored sessions, which hold tokens. At least session.MinSecretLength
-	// bytes; it may be the application's Config.Secret (the keys are derived for a purpose of
-	// their own). Required.
+	// Secret seals what the store keeps that holds tokens: sessions and the published results
+	// of refreshes. At least session.MinSecretLength bytes; it may be the application's
+	// Config.Secret (the keys are derived for purposes of their own). Required.
 	Secret string
 	// RetiredSecrets still open what was sealed before a rotation of Secret.
 	RetiredSecrets []string
@@ -33,8 +37,10 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Store keeps sessions in Redis: a session.Store, with session.Updater and
-// session.LogoutDeleter. It is safe for concurrent use.
+// Store keeps authchain's shared state in Redis: sessions (session.Store, with
+// session.Updater and session.LogoutDeleter), the logout tokens' jti (session.ReplayCache) and
+// the refresh lock and results shared by instances (provider.Coordinator). It is safe for
+// concurrent use.
 //
 // Every failure to use Redis is an error that wraps session.ErrUnavailable and the client's
 // error; "not found" is never an error. Errors never hold tokens, session ids or cookie values.
@@ -42,6 +48,7 @@ type Store struct {
 	client   redis.UniversalClient
 	prefix   string
 	sessions *session.Codec
+	results  *session.Codec
 	now      func() time.Time
 }
 
@@ -49,6 +56,8 @@ var (
 	_ session.Store         = (*Store)(nil)
 	_ session.Updater       = (*Store)(nil)
 	_ session.LogoutDeleter = (*Store)(nil)
+	_ session.ReplayCache   = (*Store)(nil)
+	_ provider.Coordinator  = (*Store)(nil)
 )
 
 // New returns a Store on client: a *redis.Client (one node), a failover client (Sentinel) or
@@ -63,10 +72,15 @@ func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: %w", err)
 	}
+	results, err := session.NewCodec(purposeRefreshResult, opts.Secret, opts.RetiredSecrets...)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: %w", err)
+	}
 	s := &Store{
 		client:   client,
 		prefix:   opts.KeyPrefix,
 		sessions: sessions,
+		results:  results,
 		now:      opts.Now,
 	}
 	if s.prefix == "" {
@@ -83,6 +97,9 @@ const (
 	kindSession = "session:"
 	kindSID     = "sid:"
 	kindSub     = "sub:"
+	kindJTI     = "jti:"
+	kindLock    = "lock:"
+	kindResult  = "result:"
 )
 
 // key returns the key of kind for a digest.
