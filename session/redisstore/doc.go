@@ -1,20 +1,23 @@
-// Package redisstore keeps the state shared by the instances of an application in Redis
-// (go-redis v9): sessions, single-use ids and the refresh coordination. It is a module of its own, github.com/authchain/authchain/session/redisstore,
-// so that only applications that use it depend on a Redis client.
+// Package redisstore keeps authchain's state shared by the instances of an application in
+// Redis (go-redis v9): sessions, logout records, single-use ids and the refresh coordination.
+// It is a module of its own, github.com/authchain/authchain/session/redisstore, so that only
+// applications that use it depend on a Redis client.
 //
-// A *Store plugs into authchain.Config:
+// One *Store does all of it, and plugs into authchain.Config:
 //
 //	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"localhost:6379"}})
 //	store, err := redisstore.New(rdb, redisstore.Options{Secret: secret})
 //	if err != nil { … }
+//	defer store.Close()
 //	cfg := authchain.Config{
 //		SessionStore: store, // session.Store, with Updater and LogoutDeleter
 //		// …
 //	}
 //
-// The same Store is the session.ReplayCache (the logout tokens' jti) and the
-// provider.Coordinator (refreshes of one refresh token across instances) of the Config fields
-// for them, LogoutReplayCache and RefreshCoordinator.
+// The same Store is the session.LogoutRecorder (back-channel logout for sessions that live in
+// cookies), the session.ReplayCache (the logout tokens' jti) and the provider.Coordinator
+// (refreshes of one refresh token across instances) of the Config fields for them,
+// LogoutRecords, LogoutReplayCache and RefreshCoordinator.
 //
 // # What Redis holds
 //
@@ -25,6 +28,9 @@
 //	P session:D(id)          hash {v: the session, sealed; sid: D(sid); sub: D(sub)}, until the session expires
 //	P sid:D(sid)             set of the D(id) of the provider session's sessions
 //	P sub:D(sub)             set of the D(id) of the user's sessions
+//	P {logouts}:records      hash of the logout records, "sid:D(sid)" or "sub:D(sub)" -> time and expiry
+//	P {logouts}:by-seq       zset of the records by write sequence, for incremental reads
+//	P {logouts}:by-expiry    zset of the records by expiry, for dropping expired ones
 //	P jti:D(jti)             a used single-use id, until it expires
 //	P lock:D(key)            a refresh lock: the holder's random token, for the lease
 //	P result:D(key)          a published refresh result, sealed, for its ttl
@@ -34,11 +40,14 @@
 // bound to its key, so a value copied to another key does not open. An index set lives as long
 // as the longest-lived session it has held; Delete removes a session from its sets, and members
 // whose session expired are removed when DeleteByLogoutToken finds them, or expire with the set.
+// The logout records live until the expiry RecordLogout is given: the three keys expire with
+// the latest, and each write drops records already expired.
 //
 // # Redis Cluster
 //
-// Every command and script touches one key. Sessions are not grouped under a hash tag: a
-// session and its index sets may live on different nodes, so DeleteByLogoutToken reads the index, then
+// Every command and script touches one key, except the scripts on the logout records, whose
+// three keys share the hash tag {logouts}. Sessions are not grouped under a hash tag: a session
+// and its index sets may live on different nodes, so DeleteByLogoutToken reads the index, then
 // deletes each session with a script on that session's key alone that checks the session's own
 // sid and sub. Update is a script on the same key, so a write racing a logout never brings a
 // session back. The cost is that Set writes the index before the session, in two steps: a

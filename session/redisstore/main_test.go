@@ -188,7 +188,7 @@ func prefixFor(t *testing.T) string {
 }
 
 // newStore returns a Store on client with t's prefix and the test secret unless opts has
-// them.
+// them, closed when t ends.
 func newStore(t *testing.T, client redis.UniversalClient, opts redisstore.Options) *redisstore.Store {
 	t.Helper()
 	if opts.KeyPrefix == "" {
@@ -201,6 +201,7 @@ func newStore(t *testing.T, client redis.UniversalClient, opts redisstore.Option
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

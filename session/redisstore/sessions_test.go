@@ -278,10 +278,11 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		client redis.UniversalClient
 		opts   redisstore.Options
 	}{
-		"no client":     {nil, redisstore.Options{Secret: testSecret}},
-		"no secret":     {c, redisstore.Options{}},
-		"short secret":  {c, redisstore.Options{Secret: "short"}},
-		"short retired": {c, redisstore.Options{Secret: testSecret, RetiredSecrets: []string{"short"}}},
+		"no client":        {nil, redisstore.Options{Secret: testSecret}},
+		"no secret":        {c, redisstore.Options{}},
+		"short secret":     {c, redisstore.Options{Secret: "short"}},
+		"short retired":    {c, redisstore.Options{Secret: testSecret, RetiredSecrets: []string{"short"}}},
+		"negative refresh": {c, redisstore.Options{Secret: testSecret, LogoutRecordsRefresh: -time.Second}},
 	} {
 		if s, err := redisstore.New(tc.client, tc.opts); err == nil || s != nil {
 			t.Errorf("%s: New = %v, %v; want an error", name, s, err)

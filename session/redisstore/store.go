@@ -16,6 +16,14 @@ import (
 // DefaultKeyPrefix begins every key when Options.KeyPrefix is empty.
 const DefaultKeyPrefix = "authchain:"
 
+// DefaultLogoutRecordsRefresh is how often the in-memory copy of the logout records is
+// refreshed when Options.LogoutRecordsRefresh is zero.
+const DefaultLogoutRecordsRefresh = 2 * time.Second
+
+// maxStalenessFactor times the refresh interval is the oldest copy of the logout records that
+// LoggedOut still answers from.
+const maxStalenessFactor = 10
+
 // The purposes of the keys that seal what the store keeps in Redis.
 const (
 	purposeSession       session.Purpose = "authchain redisstore session"
@@ -33,14 +41,18 @@ type Options struct {
 	Secret string
 	// RetiredSecrets still open what was sealed before a rotation of Secret.
 	RetiredSecrets []string
+	// LogoutRecordsRefresh is how often the in-memory copy of the logout records is refreshed
+	// from Redis, and so how stale LoggedOut's answer may be; default
+	// DefaultLogoutRecordsRefresh.
+	LogoutRecordsRefresh time.Duration
 	// Now is the clock that turns expiry times into time-to-live; default time.Now.
 	Now func() time.Time
 }
 
 // Store keeps authchain's shared state in Redis: sessions (session.Store, with
-// session.Updater and session.LogoutDeleter), the logout tokens' jti (session.ReplayCache) and
-// the refresh lock and results shared by instances (provider.Coordinator). It is safe for
-// concurrent use.
+// session.Updater and session.LogoutDeleter), logout records for sessions that live in cookies
+// (session.LogoutRecorder), the logout tokens' jti (session.ReplayCache) and the refresh lock
+// and results shared by instances (provider.Coordinator). It is safe for concurrent use.
 //
 // Every failure to use Redis is an error that wraps session.ErrUnavailable and the client's
 // error; "not found" is never an error. Errors never hold tokens, session ids or cookie values.
@@ -50,14 +62,16 @@ type Store struct {
 	sessions *session.Codec
 	results  *session.Codec
 	now      func() time.Time
+	logouts  *logoutRecords
 }
 
 var (
-	_ session.Store         = (*Store)(nil)
-	_ session.Updater       = (*Store)(nil)
-	_ session.LogoutDeleter = (*Store)(nil)
-	_ session.ReplayCache   = (*Store)(nil)
-	_ provider.Coordinator  = (*Store)(nil)
+	_ session.Store          = (*Store)(nil)
+	_ session.Updater        = (*Store)(nil)
+	_ session.LogoutDeleter  = (*Store)(nil)
+	_ session.LogoutRecorder = (*Store)(nil)
+	_ session.ReplayCache    = (*Store)(nil)
+	_ provider.Coordinator   = (*Store)(nil)
 )
 
 // New returns a Store on client: a *redis.Client (one node), a failover client (Sentinel) or
@@ -67,6 +81,9 @@ var (
 func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	if client == nil {
 		return nil, errors.New("redisstore: New needs a Redis client")
+	}
+	if opts.LogoutRecordsRefresh < 0 {
+		return nil, errors.New("redisstore: LogoutRecordsRefresh must not be negative")
 	}
 	sessions, err := session.NewCodec(purposeSession, opts.Secret, opts.RetiredSecrets...)
 	if err != nil {
@@ -89,7 +106,19 @@ func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	refresh := opts.LogoutRecordsRefresh
+	if refresh == 0 {
+		refresh = DefaultLogoutRecordsRefresh
+	}
+	s.logouts = newLogoutRecords(s, refresh)
 	return s, nil
+}
+
+// Close stops the background refresh of the logout records, if LoggedOut started it. It does
+// not close the Redis client, and the other methods keep working.
+func (s *Store) Close() error {
+	s.logouts.stop()
+	return nil
 }
 
 // The kinds of keys, after the prefix.
