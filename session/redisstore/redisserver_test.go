@@ -49,6 +49,35 @@ func redisBinary(tb testing.TB) string {
 	return ""
 }
 
+// startRedis starts a server of its own for t, on a unix socket in t's temporary directory,
+// stopped when t ends.
+func startRedis(t *testing.T) *redisServer {
+	t.Helper()
+	bin := redisBinary(t)
+	dir := shortTempDir(t)
+	r := &redisServer{bin: bin, dir: dir, network: "unix", addr: filepath.Join(dir, "redis.sock")}
+	if err := r.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.stop)
+	return r
+}
+
+// shortTempDir returns t.TempDir(), or a shorter directory removed at cleanup when the path
+// would not fit a unix socket's name.
+func shortTempDir(t *testing.T) string {
+	dir := t.TempDir()
+	if len(dir) < 80 {
+		return dir
+	}
+	dir, err := os.MkdirTemp("", "redis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
+
 // args returns redis-server's command line.
 func (r *redisServer) args() []string {
 	args := []string{
