@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"encoding/json"
@@ -82,7 +83,8 @@ func newSecureCookie(purpose Purpose, secret string) (*securecookie.SecureCookie
 
 // Seal encrypts and authenticates plain for the cookie called name.
 func (c *Codec) Seal(name string, plain []byte) (string, error) {
-	v, err := c.codecs[0].Encode(name, plain)
+	// The cipher encrypts in place: it gets a copy, so that plain is left as it was.
+	v, err := c.codecs[0].Encode(name, bytes.Clone(plain))
 	if err != nil {
 		return "", fmt.Errorf("session: sealing cookie %q: %w", name, err)
 	}

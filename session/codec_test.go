@@ -123,3 +123,24 @@ func TestCodecEncodesSessionsAndValues(t *testing.T) {
 		t.Errorf("JSON that does not fit: %v", err)
 	}
 }
+
+// TestSealLeavesItsArgumentAlone: sealing does not change the bytes it is given.
+func TestSealLeavesItsArgumentAlone(t *testing.T) {
+	t.Parallel()
+	c, err := NewCodec(PurposeSession, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := []byte(`{"user":{"sub":"user_1"}}`)
+	want := string(plain)
+	sealed, err := c.Seal("__session", plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(plain) != want {
+		t.Errorf("Seal changed its argument to %q", plain)
+	}
+	if opened, err := c.Open("__session", sealed); err != nil || string(opened) != want {
+		t.Errorf("Open = %q, %v", opened, err)
+	}
+}
