@@ -56,8 +56,10 @@ type BackChannelLogoutOptions struct {
 // is 503 {"error":"temporarily_unavailable",…}, so that the provider tries again later. Every
 // answer is Cache-Control: no-store.
 //
-// The jti is recorded before the sessions are ended: when ending them fails (503), the same
-// token sent again is refused as a replay, and ending those sessions takes a new logout token.
+// The jti is recorded before the sessions are ended, so that a replay never ends sessions
+// twice. When ending them fails (503), the jti is forgotten again if Replay can forget
+// (session.ReplayForgetter: the in-memory cache and the Redis store can), so that the provider's
+// retry of the same token is accepted.
 //
 // BackChannelLogout panics when Provider or Replay is missing, when neither Deleter nor
 // Records is given, or when Records is given without a positive RecordTTL.
@@ -117,10 +119,22 @@ func (b *backChannelLogout) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := b.end(ctx, tok); err != nil {
+		b.forget(ctx, r, tok.Issuer+" "+tok.JTI)
 		b.unavailable(w, r, "ending the sessions", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// forget forgets a jti recorded for a logout that then failed, so that its retry is accepted.
+func (b *backChannelLogout) forget(ctx context.Context, r *http.Request, id string) {
+	f, ok := b.opts.Replay.(session.ReplayForgetter)
+	if !ok {
+		return
+	}
+	if err := f.Forget(context.WithoutCancel(ctx), id); err != nil {
+		b.opts.Logger.WarnContext(r.Context(), "authchain: back-channel logout: forgetting the failed token's jti failed; its retry will be refused", "error", err)
+	}
 }
 
 // readLogoutToken reads the one logout_token of the form body; problem says what is wrong

@@ -235,3 +235,23 @@ func TestBackChannelLogoutPanicsOnProgrammerErrors(t *testing.T) {
 		}()
 	}
 }
+
+// TestBackChannelLogoutRetryAfterAFailureIsAccepted: when ending the sessions fails (503), the
+// provider's retry of the same token is not refused as a replay.
+func TestBackChannelLogoutRetryAfterAFailureIsAccepted(t *testing.T) {
+	t.Parallel()
+	clk := &fixedClock{time.Unix(1_800_000_000, 0)}
+	deleter := &recordingDeleter{err: fmt.Errorf("store: %w", session.ErrUnavailable)}
+	h := BackChannelLogout(BackChannelLogoutOptions{
+		Provider: &fakeVerifier{now: clk.Now, sub: "alice", jti: "same"}, Replay: session.NewMemoryReplayCache(clk.Now),
+		Deleter: deleter, Now: clk.Now,
+	})
+	if rec := postForm(h, formType, validForm()); rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("store down: %d, want 503", rec.Code)
+	}
+	deleter.err = nil
+	if rec := postForm(h, formType, validForm()); rec.Code != http.StatusNoContent || len(deleter.got) != 1 {
+		t.Fatalf("retry: %d with %d deletions, want 204 and one", rec.Code, len(deleter.got))
+	}
+	checkRefused(t, "replay after the success", postForm(h, formType, validForm()))
+}

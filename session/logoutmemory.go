@@ -95,7 +95,10 @@ type MemoryReplayCache struct {
 	ids *expiringMap[struct{}]
 }
 
-var _ ReplayCache = (*MemoryReplayCache)(nil)
+var (
+	_ ReplayCache     = (*MemoryReplayCache)(nil)
+	_ ReplayForgetter = (*MemoryReplayCache)(nil)
+)
 
 // NewMemoryReplayCache returns an empty cache that tells time with now (nil: time.Now).
 func NewMemoryReplayCache(now func() time.Time) *MemoryReplayCache {
@@ -113,4 +116,14 @@ func (c *MemoryReplayCache) FirstUse(_ context.Context, id string, until time.Ti
 	}
 	c.ids.put(id, struct{}{}, until, now)
 	return true, nil
+}
+
+// Forget removes id. It never fails.
+func (c *MemoryReplayCache) Forget(_ context.Context, id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.ids.byKey[id]; ok {
+		c.ids.remove(el)
+	}
+	return nil
 }

@@ -38,6 +38,14 @@ type LogoutRecorder interface {
 	LoggedOut(ctx context.Context, sid, sub string, created time.Time) (bool, error)
 }
 
+// ReplayForgetter is an optional ReplayCache capability: forget an id that FirstUse recorded,
+// so that a request that failed after recording it (a back-channel logout whose sessions could
+// not be ended) can be retried with the same id.
+type ReplayForgetter interface {
+	// Forget removes id; forgetting an unknown id is not an error.
+	Forget(ctx context.Context, id string) error
+}
+
 // ReplayCache remembers single-use identifiers, such as the jti of logout tokens, for as long
 // as they could be presented again. Implementations must be safe for concurrent use.
 type ReplayCache interface {

@@ -19,3 +19,12 @@ func (s *Store) FirstUse(ctx context.Context, id string, until time.Time) (bool,
 	}
 	return first, nil
 }
+
+// Forget removes id, so that a request that failed after FirstUse recorded it can be retried.
+// Forgetting an unknown id is not an error.
+func (s *Store) Forget(ctx context.Context, id string) error {
+	if err := s.client.Del(ctx, s.key(kindJTI, digest(id))).Err(); err != nil {
+		return unavailable("forgetting a single-use id", err)
+	}
+	return nil
+}
