@@ -51,6 +51,8 @@ const CodeCrossSiteRequest = "cross_site_request"
 // CodeSessionStoreUnavailable is the error code of the access-token route's answer (503) when
 // the session cannot be read or saved, or the token cannot be refreshed, because a store
 // failed: the session store, the logout records or the refresh lock shared by the instances.
+// It is also the Code of a CallbackError (status 503) when the session of a login cannot be
+// saved because the session store is unavailable.
 const CodeSessionStoreUnavailable = "session_store_unavailable"
 
 // AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
