@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/authchain/authchain/oidctest"
 	"github.com/authchain/authchain/session"
 )
 
@@ -70,6 +71,13 @@ func TestRedisOutageAnswers503AndRecovers(t *testing.T) {
 			checkAnswer(t, "the back-channel logout", on, response{status: status, body: body}, func(r response) bool {
 				return r.status == http.StatusServiceUnavailable
 			})
+		}
+		// A login: a stored session cannot be saved (503); a session in a cookie can, and the
+		// page it lands on is answered as the others are.
+		d.IdP.QueueLogin(oidctest.User{Subject: "user_9"})
+		r := d.get(newBrowser(), d.A, "/auth/login?returnTo=/")
+		if failOpen && (r.status != http.StatusOK || r.body != "user: user_9") || !failOpen && r.status != http.StatusServiceUnavailable {
+			t.Errorf("a login during the outage: %d %q", r.status, r.body)
 		}
 		if n := d.refreshes(); n != 0 {
 			t.Errorf("%d refreshes during the outage, want none (the lock cannot be taken)", n)
