@@ -47,7 +47,7 @@ func TestRedisOutageAnswers503AndRecovers(t *testing.T) {
 		srv.stop()
 		failOpen := mode.name == statelessFailOpen.name
 		if mode.name != stateful.name {
-			waitUntilTheRecordsAreStale(t, d, user, failOpen)
+			waitUntilTheRecordsAreStale(t, d, user, "user_42", failOpen)
 		}
 		signedIn := func(r response) bool { return r.status == http.StatusOK && r.body == "user: user_42" }
 		unavailable := func(r response) bool { return r.status == http.StatusServiceUnavailable && keepsTheSession(r) }
@@ -121,14 +121,15 @@ func TestRedisOutageAnswers503AndRecovers(t *testing.T) {
 }
 
 // waitUntilTheRecordsAreStale waits until neither instance answers from its copy of the logout
-// records, checking meanwhile that user's requests are served signed in, or (fail-closed) 503.
-func waitUntilTheRecordsAreStale(t *testing.T, d *deployment, user []*http.Cookie, failOpen bool) {
+// records, checking meanwhile that the requests of the user sub are served signed in, or
+// (fail-closed) 503.
+func waitUntilTheRecordsAreStale(t *testing.T, d *deployment, user []*http.Cookie, sub string, failOpen bool) {
 	t.Helper()
 	for _, on := range d.instances {
 		within(t, outageBound, "the logout records stale on "+on.name, func() bool {
 			r := d.getWith(user, on, "/")
 			switch {
-			case r.status == http.StatusOK && r.body == "user: user_42":
+			case r.status == http.StatusOK && r.body == "user: "+sub:
 			case !failOpen && r.status == http.StatusServiceUnavailable:
 			default:
 				t.Fatalf("on %s while the copy of the records ages: %d %q", on.name, r.status, r.body)
