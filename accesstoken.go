@@ -52,7 +52,8 @@ func accessTokenRequest(opts []AccessTokenOption) mw.AccessTokenRequest {
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token,
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
-// *provider.Error when it sent one, which errors.As also converts to *oauth2.RetrieveError),
+// *provider.Error when it sent one, which errors.As also converts to *oauth2.RetrieveError;
+// it wraps session.ErrUnavailable when the RefreshCoordinator's lock could not be taken),
 // failed_to_save_session (the provider rotated the refresh token but the session cannot be
 // saved: the response has started, ErrHeadersWritten, or the session no longer fits its
 // cookies, session.ErrTooLarge) or session_expired.

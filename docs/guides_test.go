@@ -11,14 +11,16 @@ import (
 )
 
 // TestGuidesShowTheExamples checks that every Go block of the guides is a run of lines of
-// this package's code or of authchain's own API (indentation aside), so that what the guides
-// show compiles and is what the examples run.
+// this package's code, of authchain's own API or of the Redis store's API and examples (a
+// module of its own, which this package cannot import; indentation aside), so that what the
+// guides show compiles and is what the examples run.
 func TestGuidesShowTheExamples(t *testing.T) {
 	sources, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"..", "../session", "../mw", "../provider", "../token", "../authtest", "../oidctest"} {
+	sources = append(sources, "../session/redisstore/example_test.go")
+	for _, dir := range []string{"..", "../session", "../mw", "../provider", "../token", "../authtest", "../oidctest", "../session/redisstore"} {
 		api, err := filepath.Glob(dir + "/*.go") // the declarations the guides quote
 		if err != nil {
 			t.Fatal(err)

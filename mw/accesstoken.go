@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
 
@@ -48,16 +49,20 @@ type errorBody struct {
 const CodeCrossSiteRequest = "cross_site_request"
 
 // CodeSessionStoreUnavailable is the error code of the access-token route's answer (503) when
-// the session cannot be read or saved: the session store (or the logout records) failed.
+// the session cannot be read or saved, or the token cannot be refreshed, because a store
+// failed: the session store, the logout records or the refresh lock shared by the instances.
+// It is also the Code of a CallbackError (status 503) when the session of a login cannot be
+// saved because the session store is unavailable.
 const CodeSessionStoreUnavailable = "session_store_unavailable"
 
 // AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
 // the application's browser code: 200 {"token","scope","expires_at","expires_in","token_type"},
 // or 401 {"error":{"code","message"}} with a token.Error code. A request whose
 // Sec-Fetch-Site is cross-site gets 403 with the code CodeCrossSiteRequest, and changes
-// nothing; when the session store (or the logout records) fails, the answer is 503 with the
-// code CodeSessionStoreUnavailable. Every answer is Cache-Control: no-store. The refresh token and the ID token are
-// never handed out.
+// nothing; when the session store, the logout records or the store of the refresh lock
+// shared by the instances fails (an error wrapping session.ErrUnavailable), the answer is 503
+// with the code CodeSessionStoreUnavailable and Retry-After: 1. Every answer is
+// Cache-Control: no-store. The refresh token and the ID token are never handed out.
 func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 	if opts.Tokens == nil {
 		panic("mw: AccessTokenRoute needs Tokens")
@@ -93,8 +98,10 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 
 func writeTokenError(w http.ResponseWriter, r *http.Request, err error, logger *slog.Logger) {
 	var te *token.Error
-	if !errors.As(err, &te) {
-		// AccessTokens fails with other errors only when the session store does.
+	// AccessTokens fails with errors other than *token.Error only when the session store does;
+	// a *token.Error wraps session.ErrUnavailable when a shared store failed, such as the
+	// refresh lock of a provider.Coordinator: the refresh was not refused, it can be retried.
+	if !errors.As(err, &te) || errors.Is(err, session.ErrUnavailable) {
 		logger.ErrorContext(r.Context(), "authchain: access token: the session store failed", "error", err)
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusServiceUnavailable, CodeSessionStoreUnavailable, "the session store is unavailable; try again")

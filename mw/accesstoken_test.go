@@ -265,6 +265,30 @@ func TestAccessTokenRouteHidesTheStoresError(t *testing.T) {
 	}
 }
 
+// A refresh that cannot take the lock shared by the instances (the coordinator's store is
+// down) is not a refused refresh: the answer is 503, and the session is kept.
+func TestAccessTokenRouteAnswers503WhenTheRefreshLockIsUnavailable(t *testing.T) {
+	t.Parallel()
+	rt := newRoutes(t)
+	rt.idp.refresh = func(provider.RefreshRequest) (*provider.RefreshResult, error) {
+		return &provider.RefreshResult{}, fmt.Errorf("provider: waiting for another instance's refresh: %w", errRecordsDown)
+	}
+	b := newBrowser()
+	rt.signIn(b, signedInSession(rt.clk.now))
+	before := maps.Clone(b.cookies)
+	rt.clk.now = rt.clk.now.Add(2 * time.Hour)
+	a := askToken(t, b, rt.accessTokenRoute(rt.accessTokens()), b.request(http.MethodGet, "/auth/access-token", nil))
+	if a.status != http.StatusServiceUnavailable || a.Error.Code != CodeSessionStoreUnavailable || a.header.Get("Retry-After") != "1" {
+		t.Errorf("answer %+v, Retry-After %q; want 503 %s", a, a.header.Get("Retry-After"), CodeSessionStoreUnavailable)
+	}
+	if strings.Contains(a.raw, "10.0.0.9") {
+		t.Errorf("the answer shows the internal error: %s", a.raw)
+	}
+	if !maps.Equal(b.cookies, before) {
+		t.Error("the failed refresh changed the session")
+	}
+}
+
 func TestAccessTokenRouteOmitsAnUnknownExpiry(t *testing.T) {
 	t.Parallel()
 	route := AccessTokenRoute(AccessTokenRouteOptions{Tokens: getterFunc(func(http.ResponseWriter, *http.Request, AccessTokenRequest) (*token.AccessToken, error) {

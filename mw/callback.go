@@ -112,6 +112,9 @@ func (c *Callback) save(w http.ResponseWriter, r *http.Request, s *session.Sessi
 		l = nil
 	}
 	if err := c.opts.Sessions.Save(r.Context(), w.Header(), l, s, session.SaveOptions{NewSession: true}); err != nil {
+		if errors.Is(err, session.ErrUnavailable) {
+			return &CallbackError{Code: CodeSessionStoreUnavailable, Status: http.StatusServiceUnavailable, Err: err}
+		}
 		return &CallbackError{Code: CodeSessionError, Status: http.StatusInternalServerError, Err: err}
 	}
 	return nil

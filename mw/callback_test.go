@@ -465,3 +465,43 @@ func codeOf(err error) string {
 	}
 	return ""
 }
+
+// A login whose session cannot be saved because the store is down is answered 503 with a
+// code of its own, not 500: nothing is wrong with the login, it can be done again later.
+func TestCallbackAnswers503WhenTheSessionStoreIsUnavailable(t *testing.T) {
+	t.Parallel()
+	rt := newRoutes(t)
+	var got CallbackResult
+	cb := rt.callback(func(o *CallbackOptions) {
+		o.Sessions = saveFailingManager{Manager: rt.sessions, err: errRecordsDown}
+		o.OnCallback = func(w http.ResponseWriter, r *http.Request, res CallbackResult) {
+			got = res
+			DefaultOnCallback(w, r, res)
+		}
+	})
+	b := newBrowser()
+	state := rt.startLogin(b, rt.login(), "").Get("state")
+	res := b.get(cb, callbackURL(url.Values{"code": {"c"}, "state": {state}}))
+	if res.Code != http.StatusServiceUnavailable || codeOf(got.Err) != CodeSessionStoreUnavailable {
+		t.Errorf("%d %v, want 503 %s", res.Code, got.Err, CodeSessionStoreUnavailable)
+	}
+	if !errors.Is(got.Err, session.ErrUnavailable) {
+		t.Errorf("the cause %v is lost", got.Err)
+	}
+	if strings.Contains(res.Body.String(), "10.0.0.9") {
+		t.Errorf("the page shows the internal error: %s", res.Body)
+	}
+	if b.has(testSessionCookie) {
+		t.Error("the browser was signed in")
+	}
+}
+
+// saveFailingManager fails every Save with err.
+type saveFailingManager struct {
+	session.Manager
+	err error
+}
+
+func (m saveFailingManager) Save(context.Context, http.Header, *session.Loaded, *session.Session, session.SaveOptions) error {
+	return m.err
+}

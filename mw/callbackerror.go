@@ -8,7 +8,9 @@ import (
 	"github.com/authchain/authchain/provider"
 )
 
-// The codes of a CallbackError.
+// The codes of a CallbackError. A login whose session could not be saved because the session
+// store is unavailable (the cause wraps session.ErrUnavailable) has the code
+// CodeSessionStoreUnavailable, as the access-token route's answer, and the status 503.
 const (
 	// CodeMissingState: the callback has no state parameter.
 	CodeMissingState = "missing_state"
@@ -56,7 +58,8 @@ func providerError(code string, status int, err error) *CallbackError {
 }
 
 // DefaultOnCallback redirects to the login's returnTo, or shows an error page whose status
-// is the error's (400 for a bad request, 502 when the provider failed).
+// is the error's (400 for a bad request, 502 when the provider failed, 503 when the session
+// store is unavailable).
 func DefaultOnCallback(w http.ResponseWriter, r *http.Request, res CallbackResult) {
 	if res.Err == nil {
 		w.Header().Set("Cache-Control", "no-store")
@@ -94,6 +97,8 @@ func callbackMessage(code string) string {
 		return "The identity provider could not be reached. Please try again."
 	case CodeSessionError:
 		return "The session could not be created."
+	case CodeSessionStoreUnavailable:
+		return "The session could not be saved: the session store is unavailable. Please log in again in a moment."
 	default:
 		return "The login failed."
 	}

@@ -11,7 +11,10 @@ import (
 // nil), a Provider serializes the refreshes of its own process only.
 //
 // Keys are hashes of refresh tokens, never the tokens. Implementations must be safe for
-// concurrent use; package session/redisstore has one on Redis.
+// concurrent use; package session/redisstore has one on Redis. A failure to reach the
+// coordinator's store should wrap session.ErrUnavailable (package
+// github.com/authchain/authchain/session): Refresh returns it wrapped, and the access-token
+// route then answers 503, as when the session store fails, rather than "refresh failed".
 type Coordinator interface {
 	// Lock waits until the caller holds the lock of key, or until ctx ends (its error). The
 	// lock is held until release is called or lease has passed, whichever comes first;
