@@ -131,13 +131,18 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 
 // endSession deletes the request's session and adds the headers that delete its cookies to w;
 // it returns the session it ended (nil when signed out). It reports false, with no header
-// added, when the session store failed.
+// added, when the session store failed. A session in cookies whose logout records cannot be
+// read (the manager returns its cookies with the error) is still logged out: its cookies are
+// deleted, so that a user can log out during an outage of the records.
 func (lo *Logout) endSession(w http.ResponseWriter, r *http.Request) (*session.Session, bool) {
 	ctx := r.Context()
 	l, err := lo.opts.Sessions.Load(ctx, r)
 	if err != nil {
-		lo.opts.Logger.ErrorContext(ctx, "authchain: logout: reading the session failed", "error", err)
-		return nil, false
+		if l == nil || !l.Carried() {
+			lo.opts.Logger.ErrorContext(ctx, "authchain: logout: reading the session failed", "error", err)
+			return nil, false
+		}
+		lo.opts.Logger.WarnContext(ctx, "authchain: logout: the session could not be checked; deleting its cookies", "error", err)
 	}
 	cleared := http.Header{}
 	if err := lo.opts.Sessions.Clear(ctx, cleared, l); err != nil {

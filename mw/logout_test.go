@@ -1,13 +1,17 @@
 package mw
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authchain/authchain/provider"
+	"github.com/authchain/authchain/session"
 )
 
 const testEndSessionURL = "https://idp.test/logout?client_id=" + testClientID
@@ -277,5 +281,44 @@ func TestLogoutRefusesOtherMethods(t *testing.T) {
 	}
 	if !b.has(testSessionCookie) {
 		t.Error("a refused method logged out")
+	}
+}
+
+// failingRecords cannot be read, as logout records in Redis during an outage.
+type failingRecords struct{}
+
+func (failingRecords) RecordLogout(context.Context, session.LogoutRecord, time.Time) error {
+	return session.ErrUnavailable
+}
+
+func (failingRecords) LoggedOut(context.Context, string, string, time.Time) (bool, error) {
+	return false, session.ErrUnavailable
+}
+
+// TestLogoutDuringAnOutageOfTheLogoutRecordsDeletesTheCookies: when the logout records cannot be
+// read (fail-closed), the session's cookies are still deleted: a user can always log out.
+func TestLogoutDuringAnOutageOfTheLogoutRecordsDeletesTheCookies(t *testing.T) {
+	t.Parallel()
+	clk := &fixedClock{time.Unix(1_800_000_000, 0)}
+	writer := newManager(t, clk)
+	r := signedIn(t, writer, clk)
+	m, err := session.NewStateless(session.StatelessConfig{Secret: testSecret, Now: clk.Now, LogoutRecords: failingRecords{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Load(context.Background(), r); err == nil {
+		t.Fatal("the manager reads the session although its records cannot be read")
+	}
+	codec, err := session.NewCodec(session.PurposeTransaction, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://app.example.com")
+	logout := NewLogout(LogoutOptions{Provider: &fakeProvider{}, Sessions: m, AppBaseURL: base,
+		Transactions: NewTransactionStore(TransactionStoreOptions{Codec: codec, Now: clk.Now})})
+	rec := httptest.NewRecorder()
+	logout.ServeHTTP(rec, r)
+	if rec.Code != http.StatusFound || !strings.Contains(strings.Join(rec.Header().Values("Set-Cookie"), "\n"), "__session=; Path=/;") || !strings.Contains(strings.Join(rec.Header().Values("Set-Cookie"), "\n"), "Max-Age=0") {
+		t.Errorf("logout during the outage: %d %v; want a redirect deleting the session cookie", rec.Code, rec.Header().Values("Set-Cookie"))
 	}
 }
