@@ -39,10 +39,35 @@ func (u *User) Claims() map[string]any {
 // Get returns the claim's value, or nil.
 func (u *User) Get(name string) any { return u.Claims()[name] }
 
-// StringClaim returns the claim when it is a string, or "".
+// StringClaim returns the claim when it is a string, or "". Claims not yet decoded are not:
+// the claim is found in their JSON.
 func (u *User) StringClaim(name string) string {
-	s, _ := u.Get(name).(string)
+	if u.claims == nil {
+		return u.scanString(name)
+	}
+	s, _ := u.claims[name].(string)
 	return s
+}
+
+// scanString returns the top-level string member name of the raw claims, or "".
+func (u *User) scanString(name string) string {
+	if len(u.raw) == 0 {
+		return ""
+	}
+	found := ""
+	r := fastjson.NewReader(u.raw)
+	_ = r.Object(func(key []byte) error {
+		if string(key) != name {
+			return r.Skip()
+		}
+		if found = ""; r.Peek() != '"' {
+			return r.Skip()
+		}
+		v, err := r.String()
+		found = v
+		return err
+	})
+	return found
 }
 
 // Set sets a claim.

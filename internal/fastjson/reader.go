@@ -39,6 +39,10 @@ func (r *Reader) skipSpace() {
 	}
 }
 
+// Peek returns the first byte of the next value ('"' for a string, '{' for an object, …), or
+// 0 at the end of the input.
+func (r *Reader) Peek() byte { return r.peek() }
+
 // peek returns the next non-space byte, or 0 at the end.
 func (r *Reader) peek() byte {
 	r.skipSpace()
