@@ -64,11 +64,7 @@ func (s *Session) readMember(r *fastjson.Reader, key []byte) error {
 	case "user":
 		return s.readUser(r)
 	case "tokenSet":
-		raw, err := r.Raw()
-		if err != nil {
-			return err
-		}
-		return s.TokenSet.UnmarshalJSON(raw)
+		return s.TokenSet.ReadJSON(r)
 	case "accessTokens":
 		return s.readAccessTokens(r)
 	case "internal":

@@ -1,6 +1,7 @@
 package fastjson
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -155,6 +156,9 @@ func (r *Reader) rawString() ([]byte, error) {
 	}
 	start := r.i + 1
 	for j := start; j < len(r.b); j++ {
+		if j = skipPlain(r.b, j); j >= len(r.b) {
+			break
+		}
 		c := r.b[j]
 		switch {
 		case c == '"':
@@ -189,6 +193,9 @@ func (r *Reader) escapedString() ([]byte, error) {
 // scanStringEnd returns the offset just past the string that starts at i.
 func (r *Reader) scanStringEnd(i int) (int, error) {
 	for j := i + 1; j < len(r.b); j++ {
+		if j = skipPlain(r.b, j); j >= len(r.b) {
+			break
+		}
 		switch c := r.b[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -296,6 +303,9 @@ func (r *Reader) literal(lit string) error {
 // escapes on the way.
 func (r *Reader) scanValidString(i int) (int, error) {
 	for j := i + 1; j < len(r.b); j++ {
+		if j = skipPlain(r.b, j); j >= len(r.b) {
+			break
+		}
 		switch c := r.b[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -346,4 +356,30 @@ func (r *Reader) Unix() (time.Time, error) {
 		return time.Time{}, err
 	}
 	return time.Unix(n, 0), nil
+}
+
+// Byte masks for skipPlain: every byte 0x01, every byte 0x80.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// skipPlain returns the first offset at or after j where b holds a byte that needs a look
+// inside a string: a quote, a backslash, a control character or a non-ASCII byte; len(b) if
+// none. It checks eight bytes at a time: the tokens of a session are long plain strings.
+func skipPlain(b []byte, j int) int {
+	for ; j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		quote, backslash := w^(ones*'"'), w^(ones*'\\')
+		special := (quote-ones)&^quote | (backslash-ones)&^backslash | (w - ones*0x20) | w
+		if special&highs != 0 {
+			break
+		}
+	}
+	for ; j < len(b); j++ {
+		if c := b[j]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			return j
+		}
+	}
+	return j
 }
