@@ -21,7 +21,7 @@ func (s *Session) MarshalJSON() ([]byte, error) { return s.appendJSON(make([]byt
 // does not own are kept in Custom.
 func (s *Session) UnmarshalJSON(b []byte) error {
 	*s = Session{}
-	r := fastjson.NewReader(b)
+	r := fastjson.NewStringReader(b, string(b))
 	if err := r.Object(func(key []byte) error { return s.readMember(r, key) }); err != nil {
 		return fmt.Errorf("session: %w", err)
 	}
@@ -34,12 +34,20 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 // unmarshalJWT reads a session from the claims set of a cookie of the format "nextjs": the
 // original SDK's SessionData plus the time claims, which it returns. Internal.ExpiresAt is
 // the exp claim, and Internal.Subject the user's sub claim unless internal records another.
+//
+// Its strings are cut from one copy of b: reading the session allocates once for its text.
 func (s *Session) unmarshalJWT(b []byte) (jwtClaims, error) {
 	*s = Session{}
 	var claims jwtClaims
-	r := fastjson.NewReader(b)
+	r := fastjson.NewStringReader(b, string(b))
+	userSub := ""
 	err := r.Object(func(key []byte) error {
 		if ok, err := claims.readClaim(r, key); ok || err != nil {
+			return err
+		}
+		if string(key) == "user" {
+			var err error
+			userSub, err = s.readUserSubject(r)
 			return err
 		}
 		return s.readMember(r, key)
@@ -54,7 +62,7 @@ func (s *Session) unmarshalJWT(b []byte) (jwtClaims, error) {
 		s.Internal.ExpiresAt = time.Unix(claims.exp, 0)
 	}
 	if s.Internal.Subject == "" {
-		s.Internal.Subject = s.User.Subject()
+		s.Internal.Subject = userSub
 	}
 	return claims, nil
 }
@@ -87,15 +95,44 @@ func (s *Session) readUser(r *fastjson.Reader) error {
 		s.User = User{}
 		return nil
 	}
-	raw, err := r.Raw()
+	raw, err := r.RawString()
 	if err != nil {
 		return err
 	}
 	if raw[0] != '{' {
 		return errNotObject
 	}
-	s.User = User{raw: slices.Clone(raw)}
+	s.User = User{raw: raw}
 	return nil
+}
+
+// readUserSubject reads the user's claims as readUser does, and returns their sub claim,
+// found on the way.
+func (s *Session) readUserSubject(r *fastjson.Reader) (string, error) {
+	if r.IsNull() {
+		s.User = User{}
+		return "", nil
+	}
+	if r.Peek() != '{' {
+		return "", errNotObject
+	}
+	mark, sub := r.Mark(), ""
+	err := r.Object(func(key []byte) error {
+		if string(key) != "sub" {
+			return r.Skip()
+		}
+		if sub = ""; r.Peek() != '"' {
+			return r.Skip()
+		}
+		var err error
+		sub, err = r.String()
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	s.User = User{raw: r.TextSince(mark)}
+	return sub, nil
 }
 
 func (s *Session) readAccessTokens(r *fastjson.Reader) error {

@@ -101,22 +101,25 @@ func (c *JWECodec) Seal(plain []byte) (string, error) {
 
 // sealRoom is the scratch space appendSealed needs for a plaintext of n bytes.
 func sealRoom(n int) int {
-	return n + jweTagSize + base64.RawURLEncoding.EncodedLen(n) + jweFixedChars
+	return len(jweHeader) + jweIVSize + n + jweTagSize + base64.RawURLEncoding.EncodedLen(n) + jweFixedChars
 }
 
 // appendSealed seals plain and returns its compact JWE, written into scratch's spare capacity
 // (grown if it has too little). plain must not overlap scratch.
 func (c *JWECodec) appendSealed(scratch, plain []byte) ([]byte, error) {
-	var iv [jweIVSize]byte
-	if _, err := rand.Read(iv[:]); err != nil {
+	// The scratch space holds the header (the additional authenticated data), the IV, the
+	// sealed bytes, then the value.
+	aad := append(scratch[:0], jweHeader...)
+	iv := append(aad[len(aad):], make([]byte, jweIVSize)...)
+	if _, err := rand.Read(iv); err != nil {
 		return nil, fmt.Errorf("session: sealing: %w", err)
 	}
-	sealed := c.aeads[0].Seal(scratch[:0], iv[:], plain, []byte(jweHeader))
+	sealed := c.aeads[0].Seal(iv[len(iv):], iv, plain, aad)
 	text, tag := sealed[:len(plain)], sealed[len(plain):]
 	out := sealed[len(sealed):]
 	out = append(out, jweHeader...)
 	out = append(out, '.', '.')
-	out = base64.RawURLEncoding.AppendEncode(out, iv[:])
+	out = base64.RawURLEncoding.AppendEncode(out, iv)
 	out = append(out, '.')
 	out = base64.RawURLEncoding.AppendEncode(out, text)
 	out = append(out, '.')
@@ -124,8 +127,8 @@ func (c *JWECodec) appendSealed(scratch, plain []byte) ([]byte, error) {
 }
 
 // openRoom is the space opening an encoded value of n bytes needs: the value, then the
-// decoded ciphertext and tag, then the plaintext.
-func openRoom(n int) int { return n + 2*base64.RawURLEncoding.DecodedLen(n) }
+// decoded ciphertext and tag, the IV, and the plaintext.
+func openRoom(n int) int { return n + 2*base64.RawURLEncoding.DecodedLen(n) + jweIVSize }
 
 // jweParts are the five parts of a compact JWE value, still encoded.
 type jweParts struct {
@@ -190,10 +193,6 @@ func (c *JWECodec) open(value []byte) (plain []byte, retired bool, err error) {
 			return nil, false, err
 		}
 	}
-	var iv [jweIVSize]byte
-	if n, err := base64.RawURLEncoding.Decode(iv[:], parts.iv); err != nil || n != jweIVSize {
-		return nil, false, errJWE
-	}
 	textLen := base64.RawURLEncoding.DecodedLen(len(parts.text))
 	sealed := value[len(value) : len(value)+textLen+jweTagSize]
 	if n, err := base64.RawURLEncoding.Decode(sealed, parts.text); err != nil || n != textLen {
@@ -202,10 +201,15 @@ func (c *JWECodec) open(value []byte) (plain []byte, retired bool, err error) {
 	if n, err := base64.RawURLEncoding.Decode(sealed[textLen:], parts.tag); err != nil || n != jweTagSize {
 		return nil, false, errJWE
 	}
-	// The plaintext goes after sealed, so that a key that fails leaves sealed for the next.
-	out := sealed[len(sealed):]
+	iv := sealed[len(sealed) : len(sealed)+jweIVSize]
+	if n, err := base64.RawURLEncoding.Decode(iv, parts.iv); err != nil || n != jweIVSize {
+		return nil, false, errJWE
+	}
+	// The plaintext goes after sealed and the IV, so that a key that fails leaves them for
+	// the next.
+	out := iv[len(iv):]
 	for i, aead := range c.aeads {
-		if plain, err := aead.Open(out, iv[:], sealed, parts.header); err == nil {
+		if plain, err := aead.Open(out, iv, sealed, parts.header); err == nil {
 			return plain, i > 0, nil
 		}
 	}

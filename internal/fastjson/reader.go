@@ -19,11 +19,21 @@ const maxDepth = 64
 // Reader walks one JSON document held in memory.
 type Reader struct {
 	b []byte
+	s string // b's content as a string, when the reader has it: strings are cut from it
 	i int
 }
 
 // NewReader returns a Reader over b. The Reader does not copy b; strings it returns are copies.
 func NewReader(b []byte) *Reader { return &Reader{b: b} }
+
+// NewStringReader returns a Reader over b whose strings (those without escapes) and RawString
+// values are cut from s, which must hold the same bytes as b: reading allocates no string.
+func NewStringReader(b []byte, s string) *Reader {
+	if len(s) != len(b) {
+		return NewReader(b)
+	}
+	return &Reader{b: b, s: s}
+}
 
 func (r *Reader) fail(what string) error {
 	return fmt.Errorf("%w: %s at offset %d", ErrSyntax, what, r.i)
@@ -141,11 +151,44 @@ func (r *Reader) String() (string, error) {
 	if r.IsNull() {
 		return "", nil
 	}
+	r.skipSpace()
+	at := r.i
 	raw, err := r.rawString()
 	if err != nil {
 		return "", err
 	}
+	if r.s != "" && r.i-at-2 == len(raw) && r.b[at] == '"' && (len(raw) == 0 || &raw[0] == &r.b[at+1]) {
+		return r.s[at+1 : r.i-1], nil
+	}
 	return string(raw), nil
+}
+
+// Mark returns the offset where the next value starts, for TextSince.
+func (r *Reader) Mark() int {
+	r.skipSpace()
+	return r.i
+}
+
+// TextSince returns the JSON text read since mark (from Mark).
+func (r *Reader) TextSince(mark int) string {
+	if r.s != "" {
+		return r.s[mark:r.i]
+	}
+	return string(r.b[mark:r.i])
+}
+
+// RawString consumes the next value and returns its exact JSON text, after checking that it
+// is well-formed.
+func (r *Reader) RawString() (string, error) {
+	r.skipSpace()
+	start := r.i
+	if err := r.skip(0); err != nil {
+		return "", err
+	}
+	if r.s != "" {
+		return r.s[start:r.i], nil
+	}
+	return string(r.b[start:r.i]), nil
 }
 
 // rawString reads a string and returns its unescaped bytes. Without escapes the result aliases
