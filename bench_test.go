@@ -15,25 +15,34 @@ import (
 )
 
 // The middleware benchmarks run the realistic session of internal/benchdata through
-// Client.Middleware around an empty handler. Compare with session's BenchmarkSessionDecode and
-// BenchmarkSessionEncode and with shared/bench's floor, run back to back:
+// Client.Middleware around an empty handler, in each cookie format where the format matters.
+// Compare with session's BenchmarkSessionDecode and BenchmarkSessionEncode and with
+// shared/bench's floor, run back to back:
 //
-//	go test -run '^$' -bench . -benchmem -count 5
+//	go test -run '^$' -bench . -benchmem -count 8
 
-func benchClient(b *testing.B, now time.Time) *authchain.Client {
-	c, err := authchain.New(authchain.Config{
+// benchFormats are the cookie formats the benchmarks compare.
+var benchFormats = []session.CookieFormat{session.FormatNextJS, session.FormatSecureCookie}
+
+func benchClient(b *testing.B, now time.Time, format ...session.CookieFormat) *authchain.Client {
+	cfg := authchain.Config{
 		Domain: "tenant.auth0.com", ClientID: "id", ClientSecret: "secret",
 		AppBaseURL: "https://app.example.com", Secret: testSecret,
 		Now: func() time.Time { return now },
-	})
+	}
+	if len(format) > 0 {
+		cfg.Session.CookieFormat = format[0]
+	}
+	c, err := authchain.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return c
 }
 
-// signedInRequest returns a request carrying the realistic session, last written at written.
-func signedInRequest(b *testing.B, written, now time.Time) *http.Request {
+// signedInRequest returns a request carrying the realistic session, last written at written,
+// in format (default: the default format).
+func signedInRequest(b *testing.B, written, now time.Time, format ...session.CookieFormat) *http.Request {
 	s := new(session.Session)
 	if err := s.UnmarshalJSON(benchdata.SessionJSON(written)); err != nil {
 		b.Fatal(err)
@@ -41,6 +50,9 @@ func signedInRequest(b *testing.B, written, now time.Time) *http.Request {
 	r := httptest.NewRequest(http.MethodGet, "https://app.example.com/page", nil)
 	// The application is on https: its cookie is Secure, so named with the __Host- prefix.
 	opts := authtest.Options{Secret: testSecret, Cookie: session.CookieOptions{Secure: true}, Now: func() time.Time { return written }}
+	if len(format) > 0 {
+		opts.Format = format[0]
+	}
 	err := authtest.WithSession(r, s, opts)
 	if err != nil {
 		b.Fatal(err)
@@ -81,16 +93,24 @@ func signedIn(b *testing.B) http.Handler {
 // BenchmarkMiddlewareSignedIn: a signed-in request whose rolling session is not due.
 func BenchmarkMiddlewareSignedIn(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
-	h := benchClient(b, now).Middleware(signedIn(b))
-	runMiddleware(b, h, signedInRequest(b, now.Add(-10*time.Second), now), false)
+	for _, f := range benchFormats {
+		b.Run(string(f), func(b *testing.B) {
+			h := benchClient(b, now, f).Middleware(signedIn(b))
+			runMiddleware(b, h, signedInRequest(b, now.Add(-10*time.Second), now, f), false)
+		})
+	}
 }
 
 // BenchmarkMiddlewareRoll: a signed-in request whose rolling session is due: it is re-sealed
 // and its cookies set.
 func BenchmarkMiddlewareRoll(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
-	h := benchClient(b, now).Middleware(signedIn(b))
-	runMiddleware(b, h, signedInRequest(b, now.Add(-2*time.Minute), now), true)
+	for _, f := range benchFormats {
+		b.Run(string(f), func(b *testing.B) {
+			h := benchClient(b, now, f).Middleware(signedIn(b))
+			runMiddleware(b, h, signedInRequest(b, now.Add(-2*time.Minute), now, f), true)
+		})
+	}
 }
 
 // BenchmarkMiddlewareSignedOut: a request without session cookies (but with others).

@@ -69,11 +69,13 @@ func newManager(r *resolved) (session.Manager, error) {
 		return session.NewStateful(session.StatefulConfig{
 			Store: r.SessionStore, Secret: r.Secret, RetiredSecrets: r.RetiredSecrets,
 			Cookie: r.sessionCookie(), Lifetime: r.lifetime(), Now: r.Now,
+			Format: r.Session.CookieFormat, AcceptOtherFormat: r.Session.AcceptOtherCookieFormat,
 		})
 	}
 	return session.NewStateless(session.StatelessConfig{
 		Secret: r.Secret, RetiredSecrets: r.RetiredSecrets,
 		Cookie: r.sessionCookie(), Lifetime: r.lifetime(), Now: r.Now,
+		Format: r.Session.CookieFormat, AcceptOtherFormat: r.Session.AcceptOtherCookieFormat,
 		LogoutRecords: r.LogoutRecords, LogoutRecordsFailOpen: r.LogoutRecordsFailOpen,
 	})
 }

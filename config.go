@@ -165,6 +165,17 @@ type SessionConfig struct {
 	RollingThreshold time.Duration
 	// Cookie configures the session cookie.
 	Cookie CookieConfig
+	// CookieFormat is how session cookies are sealed and chunked: session.FormatNextJS
+	// ("nextjs", the default), nextjs-auth0 v4's JWE, which a Next.js application on
+	// nextjs-auth0 with the same secret and cookie name reads and writes too; or
+	// session.FormatSecureCookie ("securecookie"), gorilla/securecookie with keys per purpose,
+	// authchain's format before "nextjs".
+	CookieFormat session.CookieFormat
+	// AcceptOtherCookieFormat also reads session cookies of the format that is not
+	// CookieFormat and writes them again in CookieFormat on the request that reads them: a
+	// deployment switches formats without signing anybody out. Turn it off once the sessions
+	// of the old format have expired (AbsoluteDuration after the switch).
+	AcceptOtherCookieFormat bool
 }
 
 // CookieConfig configures the session cookie: its name (default "__session"), Domain, Path

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/session"
 )
 
 func validConfig() authchain.Config {
@@ -36,7 +37,7 @@ func TestNewListsEveryProblem(t *testing.T) {
 		AppBaseURL:              "ftp://x",
 		LogoutStrategy:          "sideways",
 		Routes:                  authchain.Routes{Login: "auth/login", Logout: "/auth/callback"},
-		Session:                 authchain.SessionConfig{AbsoluteDuration: -1},
+		Session:                 authchain.SessionConfig{AbsoluteDuration: -1, CookieFormat: "jwt"},
 		AuthorizationParameters: map[string][]string{"scope": {"profile email"}},
 		TransactionCookie:       authchain.TransactionCookieConfig{SameSite: http.SameSiteStrictMode},
 	})
@@ -46,6 +47,7 @@ func TestNewListsEveryProblem(t *testing.T) {
 	for _, want := range []string{
 		"Domain", "ClientID", "ClientSecret", "AppBaseURL", "Secret:", "RetiredSecrets", "LogoutStrategy",
 		"Routes.Login", "is used by another route", "Session.AbsoluteDuration", "AuthorizationParameters", "TransactionCookie.SameSite",
+		"Session.CookieFormat",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not mention %s:\n%v", want, err)
@@ -120,6 +122,8 @@ func TestConfigFromLookup(t *testing.T) {
 		"AUTH0_COOKIE_SAME_SITE":           "Strict",
 		"AUTH0_COOKIE_TRANSIENT":           "1",
 		"AUTH0_COOKIE_DISABLE_HOST_PREFIX": "true",
+		"AUTH0_COOKIE_FORMAT":              "SecureCookie",
+		"AUTH0_COOKIE_ACCEPT_OTHER_FORMAT": "true",
 	}
 	cfg, err := authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
@@ -129,7 +133,8 @@ func TestConfigFromLookup(t *testing.T) {
 	if cfg.Domain != "tenant.auth0.com" || cfg.ClientID != "id" || cfg.ClientSecret != "cs" || cfg.Secret != testSecret ||
 		len(cfg.RetiredSecrets) != 1 || cfg.AppBaseURL != "https://app.example.com" ||
 		c.Domain != "example.com" || c.Path != "/app" || !c.Secure || c.SameSite != http.SameSiteStrictMode || !c.Transient ||
-		!c.DisableHostPrefix || !cfg.TransactionCookie.DisableHostPrefix {
+		!c.DisableHostPrefix || !cfg.TransactionCookie.DisableHostPrefix ||
+		cfg.Session.CookieFormat != session.FormatSecureCookie || !cfg.Session.AcceptOtherCookieFormat {
 		t.Errorf("config = %+v", cfg)
 	}
 	if _, err := authchain.New(cfg); err != nil {
@@ -137,8 +142,10 @@ func TestConfigFromLookup(t *testing.T) {
 	}
 
 	env["AUTH0_COOKIE_SECURE"], env["AUTH0_COOKIE_SAME_SITE"] = "yes please", "sometimes"
+	env["AUTH0_COOKIE_FORMAT"] = "jwt"
 	_, err = authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err == nil || !strings.Contains(err.Error(), "AUTH0_COOKIE_SECURE") || !strings.Contains(err.Error(), "AUTH0_COOKIE_SAME_SITE") {
+	if err == nil || !strings.Contains(err.Error(), "AUTH0_COOKIE_SECURE") || !strings.Contains(err.Error(), "AUTH0_COOKIE_SAME_SITE") ||
+		!strings.Contains(err.Error(), "AUTH0_COOKIE_FORMAT") {
 		t.Errorf("bad values: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/authchain/authchain/session"
 )
 
 // ConfigFromEnv reads a Config from the environment, with the original SDK's variable names:
@@ -17,6 +19,8 @@ import (
 //	AUTH0_COOKIE_DOMAIN, AUTH0_COOKIE_PATH, AUTH0_COOKIE_SECURE (true/false),
 //	AUTH0_COOKIE_SAME_SITE (lax/strict/none), AUTH0_COOKIE_TRANSIENT (true/false),
 //	AUTH0_COOKIE_DISABLE_HOST_PREFIX (true/false: keep "__session" on https, no "__Host-")
+//	AUTH0_COOKIE_FORMAT                 nextjs (default) or securecookie
+//	AUTH0_COOKIE_ACCEPT_OTHER_FORMAT    true/false: also read the other format (a migration)
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
 //
 // Missing required values are reported by New, with every other problem; ConfigFromEnv
@@ -58,6 +62,13 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	parseBool("AUTH0_COOKIE_TRANSIENT", &c.Transient)
 	parseBool("AUTH0_COOKIE_DISABLE_HOST_PREFIX", &c.DisableHostPrefix)
 	parseBool("AUTH0_ALLOW_INSECURE_REQUESTS", &cfg.AllowInsecureRequests)
+	parseBool("AUTH0_COOKIE_ACCEPT_OTHER_FORMAT", &cfg.Session.AcceptOtherCookieFormat)
+	if v := get("AUTH0_COOKIE_FORMAT"); v != "" {
+		cfg.Session.CookieFormat = session.CookieFormat(strings.ToLower(v))
+		if err := cfg.Session.CookieFormat.Check(); err != nil {
+			errs = append(errs, configError("AUTH0_COOKIE_FORMAT", "%q is not nextjs or securecookie", v))
+		}
+	}
 	cfg.TransactionCookie.Secure = c.Secure
 	cfg.TransactionCookie.DisableHostPrefix = c.DisableHostPrefix
 	if v := get("AUTH0_COOKIE_SAME_SITE"); v != "" {

@@ -220,6 +220,9 @@ func (r *resolved) resolveCookies() error {
 	if r.TransactionCookie.SameSite == http.SameSiteStrictMode {
 		errs = append(errs, configError("TransactionCookie.SameSite", "Strict would drop the cookie on the callback from the provider; use Lax"))
 	}
+	if f := r.Session.CookieFormat; f.Check() != nil {
+		errs = append(errs, configError("Session.CookieFormat", "%q is not %q or %q", string(f), session.FormatNextJS, session.FormatSecureCookie))
+	}
 	return errors.Join(errs...)
 }
 

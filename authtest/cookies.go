@@ -22,6 +22,9 @@ type Options struct {
 	Cookie session.CookieOptions
 	// Lifetime is the application's session lifetime; zero means the defaults.
 	Lifetime session.Lifetime
+	// Format is the application's cookie format (Config.Session.CookieFormat); empty means
+	// the default.
+	Format session.CookieFormat
 	// Now is the clock; default time.Now. Use the application's clock when it has its own.
 	Now func() time.Time
 }
@@ -40,6 +43,7 @@ func SessionCookies(s *session.Session, opts Options) ([]*http.Cookie, error) {
 		Cookie:   opts.Cookie,
 		Lifetime: opts.Lifetime,
 		Now:      now,
+		Format:   opts.Format,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("authtest: %w", err)

@@ -10,6 +10,12 @@ import (
 // out (no-store, or private without a field list) stays as the handler set it; otherwise
 // public is dropped and private added, keeping the other directives (max-age, no-cache, …).
 func markPrivate(h http.Header) {
+	if len(h["Cache-Control"]) == 0 && len(h["Vary"]) == 0 {
+		// The common case, in one allocation: two values, each its own slice.
+		v := []string{"private", "Cookie"}
+		h["Cache-Control"], h["Vary"] = v[0:1:1], v[1:2:2]
+		return
+	}
 	h["Cache-Control"] = privateCacheControl(h.Values("Cache-Control"))
 	h["Vary"] = mergeVary(h.Values("Vary"), []string{"Cookie"})
 }

@@ -11,12 +11,20 @@ import (
 // of about 800 bytes, a refresh token and the default user claims (about 2,600 bytes of JSON).
 // Compare them with the floor benchmarks of shared/bench run back to back:
 //
-//	go test -run '^$' -bench . -benchmem -count 5
+//	go test -run '^$' -bench . -benchmem -count 8
+//
+// Each runs in both cookie formats.
 
 // BenchmarkSessionDecode: from the request's Cookie header to *Session.
 func BenchmarkSessionDecode(b *testing.B) {
+	for _, f := range formats {
+		b.Run(string(f), func(b *testing.B) { benchmarkSessionDecode(b, f) })
+	}
+}
+
+func benchmarkSessionDecode(b *testing.B, f CookieFormat) {
 	clk := newTestClock()
-	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now, Format: f})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,8 +48,14 @@ func BenchmarkSessionDecode(b *testing.B) {
 
 // BenchmarkSessionEncode: from *Session to Set-Cookie values.
 func BenchmarkSessionEncode(b *testing.B) {
+	for _, f := range formats {
+		b.Run(string(f), func(b *testing.B) { benchmarkSessionEncode(b, f) })
+	}
+}
+
+func benchmarkSessionEncode(b *testing.B, f CookieFormat) {
 	clk := newTestClock()
-	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now, Format: f})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,8 @@
-// Package session is authchain's session layer: the Session data model, the cookie codec
-// (gorilla/securecookie with keys derived by HKDF-SHA256 from the application's secret, one
-// key pair per purpose, with key rotation), cookie chunking, expiry maths (absolute,
-// inactivity, rolling), and the two session managers: Stateless, which seals the whole session
+// Package session is authchain's session layer: the Session data model, the two cookie
+// formats (FormatNextJS, nextjs-auth0 v4's JWE, so that a Next.js application and a Go
+// service share one session; FormatSecureCookie, gorilla/securecookie with keys derived by
+// HKDF-SHA256 from the application's secret, one key pair per purpose), key rotation, cookie
+// chunking, expiry maths (absolute, inactivity, rolling), and the two session managers: Stateless, which seals the whole session
 // into cookies, and Stateful, which keeps a sealed random id in the cookie and the data in a
 // Store.
 //

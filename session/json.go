@@ -1,10 +1,12 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/authchain/authchain/internal/fastjson"
 	"github.com/authchain/authchain/token"
@@ -19,7 +21,7 @@ func (s *Session) MarshalJSON() ([]byte, error) { return s.appendJSON(make([]byt
 // does not own are kept in Custom.
 func (s *Session) UnmarshalJSON(b []byte) error {
 	*s = Session{}
-	r := fastjson.NewReader(b)
+	r := fastjson.NewStringReader(b, string(b))
 	if err := r.Object(func(key []byte) error { return s.readMember(r, key) }); err != nil {
 		return fmt.Errorf("session: %w", err)
 	}
@@ -29,16 +31,48 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// unmarshalJWT reads a session from the claims set of a cookie of the format "nextjs": the
+// original SDK's SessionData plus the time claims, which it returns. Internal.ExpiresAt is
+// the exp claim, and Internal.Subject the user's sub claim unless internal records another.
+//
+// Its strings are cut from one copy of b: reading the session allocates once for its text.
+func (s *Session) unmarshalJWT(b []byte) (jwtClaims, error) {
+	*s = Session{}
+	var claims jwtClaims
+	r := fastjson.NewStringReader(b, string(b))
+	userSub := ""
+	err := r.Object(func(key []byte) error {
+		if ok, err := claims.readClaim(r, key); ok || err != nil {
+			return err
+		}
+		if string(key) == "user" {
+			var err error
+			userSub, err = s.readUserSubject(r)
+			return err
+		}
+		return s.readMember(r, key)
+	})
+	if err == nil {
+		err = r.End()
+	}
+	if err != nil {
+		return claims, fmt.Errorf("session: %w", err)
+	}
+	if claims.hasExp {
+		s.Internal.ExpiresAt = time.Unix(claims.exp, 0)
+	}
+	if s.Internal.Subject == "" {
+		s.Internal.Subject = userSub
+	}
+	return claims, nil
+}
+
 func (s *Session) readMember(r *fastjson.Reader, key []byte) error {
 	switch string(key) {
 	case "user":
 		return s.readUser(r)
 	case "tokenSet":
-		raw, err := r.Raw()
-		if err != nil {
-			return err
-		}
-		return s.TokenSet.UnmarshalJSON(raw)
+		return s.TokenSet.ReadJSON(r)
 	case "accessTokens":
 		return s.readAccessTokens(r)
 	case "internal":
@@ -61,15 +95,44 @@ func (s *Session) readUser(r *fastjson.Reader) error {
 		s.User = User{}
 		return nil
 	}
-	raw, err := r.Raw()
+	raw, err := r.RawString()
 	if err != nil {
 		return err
 	}
 	if raw[0] != '{' {
 		return errNotObject
 	}
-	s.User = User{raw: slices.Clone(raw)}
+	s.User = User{raw: raw}
 	return nil
+}
+
+// readUserSubject reads the user's claims as readUser does, and returns their sub claim,
+// found on the way.
+func (s *Session) readUserSubject(r *fastjson.Reader) (string, error) {
+	if r.IsNull() {
+		s.User = User{}
+		return "", nil
+	}
+	if r.Peek() != '{' {
+		return "", errNotObject
+	}
+	mark, sub := r.Mark(), ""
+	err := r.Object(func(key []byte) error {
+		if string(key) != "sub" {
+			return r.Skip()
+		}
+		if sub = ""; r.Peek() != '"' {
+			return r.Skip()
+		}
+		var err error
+		sub, err = r.String()
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	s.User = User{raw: r.TextSince(mark)}
+	return sub, nil
 }
 
 func (s *Session) readAccessTokens(r *fastjson.Reader) error {
@@ -90,7 +153,23 @@ func (s *Session) readAccessTokens(r *fastjson.Reader) error {
 	})
 }
 
-func (s *Session) appendJSON(b []byte) ([]byte, error) {
+// appendJWT appends the claims set of a cookie of the format "nextjs": the session as the
+// original SDK writes it (internal holds sid and createdAt, and the login's subject only when
+// the user's claims do not say it) and the exp claim, Internal.ExpiresAt. The update time is
+// not written: it follows from exp (see Lifetime.writtenAt).
+func (s *Session) appendJWT(b []byte) ([]byte, error) {
+	start := len(b)
+	b, err := s.appendShape(b, true)
+	if err != nil {
+		return nil, err
+	}
+	return append(b[:start], appendExp(b[start:], fastjson.Unix(s.Internal.ExpiresAt))...), nil
+}
+
+func (s *Session) appendJSON(b []byte) ([]byte, error) { return s.appendShape(b, false) }
+
+// appendShape appends the session's JSON; jwt selects the internal object of appendJWT.
+func (s *Session) appendShape(b []byte, jwt bool) ([]byte, error) {
 	o := fastjson.OpenObject(b)
 	o.Key("user")
 	var err error
@@ -111,7 +190,15 @@ func (s *Session) appendJSON(b []byte) ([]byte, error) {
 		o.B = append(o.B, ']')
 	}
 	o.Key("internal")
-	o.B = s.Internal.appendJSON(o.B)
+	if jwt {
+		subject := s.Internal.Subject
+		if subject == s.User.Subject() {
+			subject = ""
+		}
+		o.B = s.Internal.appendOriginal(o.B, subject)
+	} else {
+		o.B = s.Internal.appendJSON(o.B)
+	}
 	if err := s.appendCustom(&o); err != nil {
 		return nil, err
 	}
@@ -146,6 +233,25 @@ func (in *Internal) appendJSON(b []byte) []byte {
 	o.Int("createdAt", fastjson.Unix(in.CreatedAt))
 	o.IntOmitZero("updatedAt", fastjson.Unix(in.UpdatedAt))
 	o.IntOmitZero("expiresAt", fastjson.Unix(in.ExpiresAt))
+	return in.closeExtra(o)
+}
+
+// appendOriginal appends the internal object as the original SDK writes it: sid, createdAt,
+// and the members it kept, with sub when subject is not empty.
+func (in *Internal) appendOriginal(b []byte, subject string) []byte {
+	o := fastjson.OpenObject(b)
+	o.String("sid", in.SID)
+	o.StringOmitEmpty("sub", subject)
+	o.Int("createdAt", fastjson.Unix(in.CreatedAt))
+	return in.closeExtra(o)
+}
+
+// closeExtra appends the members kept from the object that was read, and closes o.
+func (in *Internal) closeExtra(o fastjson.Object) []byte {
+	if in.extra != "" {
+		o.B = append(o.B, ',')
+		o.B = append(o.B, in.extra...)
+	}
 	return o.Close()
 }
 
@@ -167,8 +273,34 @@ func (in *Internal) readJSON(r *fastjson.Reader) error {
 		case "expiresAt":
 			in.ExpiresAt, err = r.Unix()
 		default:
-			err = r.Skip()
+			err = in.keepMember(r, key)
 		}
 		return err
 	})
+}
+
+// keepMember keeps the member key, which the library does not use, to be written back; the
+// original SDK's sessionExpiresAt is also read as the session's ceiling.
+func (in *Internal) keepMember(r *fastjson.Reader, key []byte) error {
+	raw, err := r.Raw()
+	if err != nil {
+		return err
+	}
+	if string(key) == "sessionExpiresAt" {
+		if n, err := fastjson.NewReader(raw).Int(); err == nil && n > 0 {
+			in.ceiling = time.Unix(n, 0)
+		}
+	}
+	var member bytes.Buffer
+	if in.extra != "" {
+		member.WriteString(in.extra)
+		member.WriteByte(',')
+	}
+	member.Write(fastjson.AppendString(nil, string(key)))
+	member.WriteByte(':')
+	if err := json.Compact(&member, raw); err != nil {
+		return err
+	}
+	in.extra = member.String()
+	return nil
 }

@@ -68,10 +68,19 @@ func (l Lifetime) expiresAt(in *Internal) time.Time {
 	return l.Expiry(in.CreatedAt, written)
 }
 
-// Expired reports whether the session has expired at now: past its recorded expiry or past
-// its absolute limit. A session without a creation time is expired.
+// ceilingMargin is how long before the provider's end of a session (the original SDK's
+// internal.sessionExpiresAt) the session reads as signed out, as in the original.
+const ceilingMargin = 30 * time.Second
+
+// Expired reports whether the session has expired at now: past its recorded expiry, past its
+// absolute limit, or within 30 seconds of the provider's end of the session that the
+// original SDK records (internal.sessionExpiresAt). A session without a creation time is
+// expired.
 func (l Lifetime) Expired(in *Internal, now time.Time) bool {
 	if in.CreatedAt.IsZero() {
+		return true
+	}
+	if !in.ceiling.IsZero() && !now.Before(in.ceiling.Add(-ceilingMargin)) {
 		return true
 	}
 	if !now.Before(in.CreatedAt.Add(l.AbsoluteDuration)) {
@@ -94,6 +103,20 @@ func (l Lifetime) Due(in *Internal, now time.Time) bool {
 		return false
 	}
 	return l.Expiry(in.CreatedAt, now).Unix() > l.expiresAt(in).Unix()
+}
+
+// inferWritten sets the update time of a session that records only its expiry, as a cookie
+// of the format "nextjs" does: a rolling write at t expires at t + InactivityDuration unless
+// the absolute limit comes first, and then the session is not due for a roll whatever t was.
+func (l Lifetime) inferWritten(in *Internal) {
+	if !in.UpdatedAt.IsZero() || in.ExpiresAt.IsZero() {
+		return
+	}
+	written := in.ExpiresAt.Add(-l.InactivityDuration)
+	if l.DisableRolling || written.Before(in.CreatedAt) {
+		written = in.CreatedAt
+	}
+	in.UpdatedAt = written
 }
 
 // stamp records a write at now: the update time and the new expiry.

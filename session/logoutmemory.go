@@ -72,6 +72,9 @@ func (m *MemoryLogoutRecords) LoggedOut(_ context.Context, sid, sub string, crea
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
+	if m.records.len() == 0 {
+		return false, nil
+	}
 	if sid != "" {
 		if at, _, ok := m.records.get(recordKey(sid, ""), now); ok && !at.Before(created) {
 			return true, nil

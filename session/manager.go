@@ -51,6 +51,7 @@ type Loaded struct {
 
 	carried cookieSet // the canonical session cookies the request carried
 	id      string    // the stored session's id (stateful)
+	lines   []string  // the request's Cookie header lines, for the cookies read only on a write
 }
 
 // Carried reports whether the request carried any session cookie, valid or not.

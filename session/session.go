@@ -31,8 +31,9 @@ type Internal struct {
 	// SID is the provider's session id (the ID token's sid claim), used by back-channel logout.
 	SID string
 	// Subject is the login's subject (the ID token's sub claim), whatever claims User keeps:
-	// an ID token from a refresh must name it. Empty in sessions written before it was kept,
-	// and in sessions from the original SDK.
+	// an ID token from a refresh must name it. Empty in sessions written before it was kept;
+	// a cookie of the format "nextjs" records it only when the user's sub claim does not say
+	// it, so a session from the original SDK reads with the user's sub claim.
 	Subject string
 	// CreatedAt is when the user logged in.
 	CreatedAt time.Time
@@ -40,10 +41,18 @@ type Internal struct {
 	UpdatedAt time.Time
 	// ExpiresAt is when the session expires unless it is written again before.
 	ExpiresAt time.Time
+
+	// ceiling is the original SDK's sessionExpiresAt: the provider's end of the session, after
+	// which (less 30 seconds) it reads as signed out whatever its cookie says.
+	ceiling time.Time
+	// extra holds the members of the internal object that the library does not use (the
+	// original SDK's mcd, sessionExpiresAt, …) as raw JSON members, written back unchanged.
+	extra string
 }
 
-// reservedKeys are the top-level keys the library owns.
-var reservedKeys = [...]string{"user", "tokenSet", "accessTokens", "internal"}
+// reservedKeys are the top-level keys the library owns, and the time claims of the cookie
+// format "nextjs", whose claims set holds the session's keys.
+var reservedKeys = [...]string{"user", "tokenSet", "accessTokens", "internal", "exp", "iat", "nbf"}
 
 func isReserved(key string) bool {
 	for _, k := range reservedKeys {
@@ -55,7 +64,7 @@ func isReserved(key string) bool {
 }
 
 // SetCustom stores v as JSON under the top-level key. The library's own keys (user, tokenSet,
-// accessTokens, internal) cannot be used.
+// accessTokens, internal) and the JWT time claims (exp, iat, nbf) cannot be used.
 func (s *Session) SetCustom(key string, v any) error {
 	if isReserved(key) {
 		return fmt.Errorf("session: %q is a reserved key", key)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,12 +28,20 @@ type StatefulConfig struct {
 	Lifetime Lifetime
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Format is how the id cookie is sealed; default DefaultCookieFormat. In the format
+	// "nextjs" it holds the JWE of {"id": …}, as the original SDK's stateful store writes it.
+	Format CookieFormat
+	// AcceptOtherFormat also reads id cookies sealed in the format that is not Format, and
+	// writes them again in Format on the request that reads them.
+	AcceptOtherFormat bool
 }
 
 // Stateful keeps sessions in a Store; the browser's cookie holds only a sealed random id.
 type Stateful struct {
 	store  Store
-	codec  *Codec
+	codec  *Codec    // FormatSecureCookie; nil when that format is not read
+	jwe    *JWECodec // FormatNextJS; nil when that format is not read
+	format CookieFormat
 	cookie CookieOptions
 	life   Lifetime
 	now    func() time.Time
@@ -45,13 +54,19 @@ func NewStateful(cfg StatefulConfig) (*Stateful, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("session: a Stateful manager needs a Store")
 	}
-	codec, err := NewCodec(PurposeSessionID, cfg.Secret, cfg.RetiredSecrets...)
+	if err := cfg.Format.Check(); err != nil {
+		return nil, err
+	}
+	format := cfg.Format.WithDefault()
+	codec, jwe, err := newCodecs(PurposeSessionID, format, cfg.AcceptOtherFormat, cfg.Secret, cfg.RetiredSecrets)
 	if err != nil {
 		return nil, err
 	}
 	return &Stateful{
 		store:  cfg.Store,
 		codec:  codec,
+		jwe:    jwe,
+		format: format,
 		cookie: cfg.Cookie.WithDefaults(),
 		life:   cfg.Lifetime.WithDefaults(),
 		now:    clock(cfg.Now),
@@ -102,11 +117,45 @@ func (m *Stateful) readID(carried []requestCookie) (id string, retired, ok bool)
 	if n != 1 {
 		return "", false, false
 	}
+	id, retired, ok = m.openID(value, m.format)
+	if !ok && m.codec != nil && m.jwe != nil {
+		id, _, ok = m.openID(value, m.format.other())
+		retired = true
+	}
+	return id, retired, ok
+}
+
+// idClaims is the claims set of an id cookie in the format "nextjs".
+type idClaims struct {
+	ID string `json:"id"`
+}
+
+// openID opens the id cookie's value in format f.
+func (m *Stateful) openID(value string, f CookieFormat) (id string, retired, ok bool) {
+	if f == FormatNextJS {
+		// The exp claim is the stored session's expiry, which Load checks, deleting the
+		// record of an expired session: the claim is not checked here.
+		var c idClaims
+		var decodeErr error
+		_, retired, err := m.jwe.openString(value, func(plain []byte) []byte {
+			decodeErr = json.Unmarshal(plain, &c)
+			return nil
+		})
+		return c.ID, retired, err == nil && decodeErr == nil && c.ID != ""
+	}
 	plain, retired, err := m.codec.open(m.cookie.Name, value)
 	if err != nil || len(plain) == 0 {
 		return "", false, false
 	}
 	return string(plain), retired, true
+}
+
+// sealID seals the id cookie's value, expiring at expires.
+func (m *Stateful) sealID(id string, expires time.Time) (string, error) {
+	if m.format == FormatNextJS {
+		return m.jwe.EncodeJWT(idClaims{ID: id}, expires)
+	}
+	return m.codec.Seal(m.cookie.Name, []byte(id))
 }
 
 // Save stores s and sets the id cookie. A new session (login) gets a fresh id and the record
@@ -125,7 +174,7 @@ func (m *Stateful) Save(ctx context.Context, h http.Header, l *Loaded, s *Sessio
 	if err != nil {
 		return err
 	}
-	sealed, err := m.codec.Seal(m.cookie.Name, []byte(id))
+	sealed, err := m.sealID(id, expires)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,12 @@ type StatelessConfig struct {
 	// against: a session they name reads as signed out, and its cookies are cleared. Nil
 	// checks nothing.
 	LogoutRecords LogoutRecorder
+	// Format is how the cookies are sealed and chunked; default DefaultCookieFormat.
+	Format CookieFormat
+	// AcceptOtherFormat also reads sessions sealed in the format that is not Format, and
+	// writes them again in Format on the request that reads them, so that a deployment
+	// switches formats without signing anybody out.
+	AcceptOtherFormat bool
 	// LogoutRecordsFailOpen keeps sessions signed in while LogoutRecords cannot be read. By
 	// default (fail-closed) Load then returns an error wrapping ErrUnavailable, and the
 	// middleware answers 503: a user whose session was logged out must not stay signed in
@@ -37,7 +43,9 @@ type StatelessConfig struct {
 
 // Stateless keeps the whole session sealed in the browser's cookies, chunked when it is large.
 type Stateless struct {
-	codec    *Codec
+	codec    *Codec    // FormatSecureCookie; nil when that format is not read
+	jwe      *JWECodec // FormatNextJS; nil when that format is not read
+	format   CookieFormat
 	cookie   CookieOptions
 	life     Lifetime
 	now      func() time.Time
@@ -49,12 +57,18 @@ var _ Manager = (*Stateless)(nil)
 
 // NewStateless returns a Stateless manager. Keys are derived here, once.
 func NewStateless(cfg StatelessConfig) (*Stateless, error) {
-	codec, err := NewCodec(PurposeSession, cfg.Secret, cfg.RetiredSecrets...)
+	if err := cfg.Format.Check(); err != nil {
+		return nil, err
+	}
+	format := cfg.Format.WithDefault()
+	codec, jwe, err := newCodecs(PurposeSession, format, cfg.AcceptOtherFormat, cfg.Secret, cfg.RetiredSecrets)
 	if err != nil {
 		return nil, err
 	}
 	return &Stateless{
 		codec:    codec,
+		jwe:      jwe,
+		format:   format,
 		cookie:   cfg.Cookie.WithDefaults(),
 		life:     cfg.Lifetime.WithDefaults(),
 		now:      clock(cfg.Now),
@@ -68,29 +82,73 @@ func NewStateless(cfg StatelessConfig) (*Stateless, error) {
 // logout records cannot be read, unless LogoutRecordsFailOpen: the error wraps ErrUnavailable.
 func (m *Stateless) Load(ctx context.Context, r *http.Request) (*Loaded, error) {
 	found, carried, ok := family(r, m.cookie.Name)
-	l := &Loaded{carried: carried}
+	l := &Loaded{carried: carried, lines: r.Header["Cookie"]}
 	if !ok || carried == 0 {
 		return l, nil
 	}
-	sealed, stale, ok := joinValue(found)
-	if !ok {
-		return l, nil
-	}
-	s := new(Session)
-	retired, err := m.codec.decode(m.cookie.Name, sealed, s)
-	if err != nil {
-		return l, nil
-	}
 	now := m.now()
-	if m.life.Expired(&s.Internal, now) {
+	s, rewrite, ok := m.read(found, m.format, now)
+	if !ok && m.readsBoth() {
+		s, _, ok = m.read(found, m.format.other(), now)
+		rewrite = true
+	}
+	if !ok || m.life.Expired(&s.Internal, now) {
 		return l, nil
 	}
 	if out, err := m.loggedOut(ctx, s); out || err != nil {
 		return l, err
 	}
 	l.Session = s
-	l.Due = stale != 0 || retired || m.life.Due(&s.Internal, now)
+	l.Due = rewrite || m.life.Due(&s.Internal, now)
 	return l, nil
+}
+
+// readsBoth reports whether the manager reads both formats.
+func (m *Stateless) readsBoth() bool { return m.codec != nil && m.jwe != nil }
+
+// read reads the session the cookies found carry in format f. rewrite reports that they are
+// to be written again: a retired secret sealed them, or some are stale.
+func (m *Stateless) read(found []requestCookie, f CookieFormat, now time.Time) (s *Session, rewrite, ok bool) {
+	if f == FormatNextJS {
+		return m.readNext(found, now)
+	}
+	sealed, stale, ok := joinValue(found)
+	if !ok {
+		return nil, false, false
+	}
+	s = new(Session)
+	retired, err := m.codec.decode(m.cookie.Name, sealed, s)
+	if err != nil {
+		return nil, false, false
+	}
+	return s, stale != 0 || retired, true
+}
+
+// readNext reads the session the cookies found carry in the format "nextjs": the cookies are
+// joined into scratch space, opened there, and the session's JSON is read from it, copying
+// only what the session keeps.
+func (m *Stateless) readNext(found []requestCookie, now time.Time) (s *Session, rewrite, ok bool) {
+	room := 0
+	for _, c := range found {
+		room += len(c.value)
+	}
+	p := m.jwe.buffer(openRoom(room))
+	defer m.jwe.release(p)
+	joined, stale, ok := joinNext((*p)[:0], found)
+	if !ok {
+		return nil, false, false
+	}
+	plain, retired, err := m.jwe.open(joined)
+	if err != nil {
+		return nil, false, false
+	}
+	s = new(Session)
+	claims, err := s.unmarshalJWT(plain)
+	if err != nil || !claims.validAt(now) {
+		return nil, false, false
+	}
+	m.life.inferWritten(&s.Internal)
+	return s, stale != 0 || retired, true
 }
 
 // loggedOut reports whether the logout records name s. A failure to read them is an error
@@ -124,6 +182,9 @@ func (m *Stateless) Check(s *Session) error {
 
 // seal encodes s and splits it into cookie values.
 func (m *Stateless) seal(s *Session) ([]string, error) {
+	if m.format == FormatNextJS {
+		return m.sealNext(s)
+	}
 	sealed, err := m.codec.Encode(m.cookie.Name, s)
 	if err != nil {
 		return nil, err
@@ -136,8 +197,11 @@ func (m *Stateless) seal(s *Session) ([]string, error) {
 }
 
 // Save seals s into the response's cookies, with a new expiry, and deletes the request's
-// session cookies that the new value does not use. It records the write in s.Internal.
-func (m *Stateless) Save(_ context.Context, h http.Header, l *Loaded, s *Session, _ SaveOptions) error {
+// session cookies that the new value does not use. It records the write in s.Internal. In the
+// format "nextjs" it also writes the original SDK's connection token cookies (__FC_<i>) that
+// the request carried again, with the new expiry, as the original does; a new session (a
+// login) deletes them, as the original does.
+func (m *Stateless) Save(_ context.Context, h http.Header, l *Loaded, s *Session, opts SaveOptions) error {
 	now := m.now()
 	m.life.stamp(&s.Internal, now)
 	values, err := m.seal(s)
@@ -147,15 +211,26 @@ func (m *Stateless) Save(_ context.Context, h http.Header, l *Loaded, s *Session
 	written := writeValues(h, m.cookie, values, s.Internal.ExpiresAt, now)
 	if l != nil {
 		deleteUnused(h, m.cookie, l.carried, written)
+		if m.format == FormatNextJS {
+			rollConnections(h, m.jwe, m.cookie, l.lines, s.Internal.ExpiresAt, now, opts.NewSession)
+		}
 	}
 	noStore(h)
 	return nil
 }
 
-// Clear deletes the session cookies the request carried.
+// Clear deletes the session cookies the request carried, and the original SDK's connection
+// token cookies.
 func (m *Stateless) Clear(_ context.Context, h http.Header, l *Loaded) error {
+	if l == nil {
+		return nil
+	}
 	if l.Carried() {
 		deleteUnused(h, m.cookie, l.carried, 0)
+		noStore(h)
+	}
+	if m.jwe != nil && len(connectionCookies(l.lines)) > 0 {
+		deleteConnections(h, m.cookie, l.lines)
 		noStore(h)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
@@ -105,7 +104,7 @@ func stdUnmarshal(b []byte, s *Session) error {
 		var err error
 		switch k {
 		case "user":
-			s.User = User{raw: slices.Clone(v)}
+			s.User = User{raw: string(v)}
 		case "tokenSet":
 			err = json.Unmarshal(v, &in.TokenSet)
 		case "accessTokens":

@@ -12,7 +12,7 @@ import (
 // read from and decodes it only when a claim is read, so a request that only checks whether a
 // user is signed in never pays for it.
 type User struct {
-	raw    []byte         // the claims as read; nil once claims is authoritative
+	raw    string         // the claims as read; "" once claims is authoritative
 	claims map[string]any // decoded or set claims; nil until then
 }
 
@@ -29,9 +29,9 @@ func (u *User) Claims() map[string]any {
 		u.claims = make(map[string]any)
 		if len(u.raw) > 0 {
 			// The raw claims were checked to be a well-formed object when they were read.
-			_ = json.Unmarshal(u.raw, &u.claims)
+			_ = json.Unmarshal([]byte(u.raw), &u.claims)
 		}
-		u.raw = nil
+		u.raw = ""
 	}
 	return u.claims
 }
@@ -39,10 +39,39 @@ func (u *User) Claims() map[string]any {
 // Get returns the claim's value, or nil.
 func (u *User) Get(name string) any { return u.Claims()[name] }
 
-// StringClaim returns the claim when it is a string, or "".
+// StringClaim returns the claim when it is a string, or "". Claims not yet decoded are not:
+// the claim is found in their JSON.
 func (u *User) StringClaim(name string) string {
-	s, _ := u.Get(name).(string)
+	if u.claims == nil {
+		return u.scanString(name)
+	}
+	s, _ := u.claims[name].(string)
 	return s
+}
+
+// scanString returns the top-level string member name of the raw claims, or "".
+func (u *User) scanString(name string) string {
+	if len(u.raw) == 0 {
+		return ""
+	}
+	return scanStringMember(fastjson.NewStringReader([]byte(u.raw), u.raw), name)
+}
+
+// scanStringMember returns the top-level string member name of the object r is at, or "".
+func scanStringMember(r *fastjson.Reader, name string) string {
+	found := ""
+	_ = r.Object(func(key []byte) error {
+		if string(key) != name {
+			return r.Skip()
+		}
+		if found = ""; r.Peek() != '"' {
+			return r.Skip()
+		}
+		v, err := r.String()
+		found = v
+		return err
+	})
+	return found
 }
 
 // Set sets a claim.
@@ -56,7 +85,7 @@ func (u *User) IsZero() bool {
 	if u.claims != nil {
 		return len(u.claims) == 0
 	}
-	return len(u.raw) == 0 || string(u.raw) == "{}" || string(u.raw) == "null"
+	return len(u.raw) == 0 || u.raw == "{}" || u.raw == "null"
 }
 
 // MarshalJSON writes the claims as a JSON object.
@@ -86,9 +115,9 @@ func (u *User) appendJSON(b []byte) ([]byte, error) {
 func (u User) clone() User {
 	if u.claims != nil {
 		if raw, err := json.Marshal(u.claims); err == nil {
-			return User{raw: raw}
+			return User{raw: string(raw)}
 		}
 		return User{claims: maps.Clone(u.claims)}
 	}
-	return User{raw: append([]byte(nil), u.raw...)}
+	return User{raw: u.raw}
 }

@@ -49,6 +49,10 @@ func (s *Set) UnmarshalJSON(b []byte) error {
 	return r.End()
 }
 
+// ReadJSON reads the set from r, which is at the set's object (or null), in one pass: the
+// session reader calls it. Unknown members are ignored.
+func (s *Set) ReadJSON(r *fastjson.Reader) error { return s.readJSON(r) }
+
 // AppendJSON appends the set's JSON to b.
 func (s *Set) AppendJSON(b []byte) []byte {
 	o := fastjson.OpenObject(b)

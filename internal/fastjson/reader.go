@@ -1,6 +1,7 @@
 package fastjson
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,11 +19,21 @@ const maxDepth = 64
 // Reader walks one JSON document held in memory.
 type Reader struct {
 	b []byte
+	s string // b's content as a string, when the reader has it: strings are cut from it
 	i int
 }
 
 // NewReader returns a Reader over b. The Reader does not copy b; strings it returns are copies.
 func NewReader(b []byte) *Reader { return &Reader{b: b} }
+
+// NewStringReader returns a Reader over b whose strings (those without escapes) and RawString
+// values are cut from s, which must hold the same bytes as b: reading allocates no string.
+func NewStringReader(b []byte, s string) *Reader {
+	if len(s) != len(b) {
+		return NewReader(b)
+	}
+	return &Reader{b: b, s: s}
+}
 
 func (r *Reader) fail(what string) error {
 	return fmt.Errorf("%w: %s at offset %d", ErrSyntax, what, r.i)
@@ -38,6 +49,10 @@ func (r *Reader) skipSpace() {
 		}
 	}
 }
+
+// Peek returns the first byte of the next value ('"' for a string, '{' for an object, …), or
+// 0 at the end of the input.
+func (r *Reader) Peek() byte { return r.peek() }
 
 // peek returns the next non-space byte, or 0 at the end.
 func (r *Reader) peek() byte {
@@ -136,11 +151,44 @@ func (r *Reader) String() (string, error) {
 	if r.IsNull() {
 		return "", nil
 	}
+	r.skipSpace()
+	at := r.i
 	raw, err := r.rawString()
 	if err != nil {
 		return "", err
 	}
+	if r.s != "" && r.i-at-2 == len(raw) && r.b[at] == '"' && (len(raw) == 0 || &raw[0] == &r.b[at+1]) {
+		return r.s[at+1 : r.i-1], nil
+	}
 	return string(raw), nil
+}
+
+// Mark returns the offset where the next value starts, for TextSince.
+func (r *Reader) Mark() int {
+	r.skipSpace()
+	return r.i
+}
+
+// TextSince returns the JSON text read since mark (from Mark).
+func (r *Reader) TextSince(mark int) string {
+	if r.s != "" {
+		return r.s[mark:r.i]
+	}
+	return string(r.b[mark:r.i])
+}
+
+// RawString consumes the next value and returns its exact JSON text, after checking that it
+// is well-formed.
+func (r *Reader) RawString() (string, error) {
+	r.skipSpace()
+	start := r.i
+	if err := r.skip(0); err != nil {
+		return "", err
+	}
+	if r.s != "" {
+		return r.s[start:r.i], nil
+	}
+	return string(r.b[start:r.i]), nil
 }
 
 // rawString reads a string and returns its unescaped bytes. Without escapes the result aliases
@@ -151,6 +199,9 @@ func (r *Reader) rawString() ([]byte, error) {
 	}
 	start := r.i + 1
 	for j := start; j < len(r.b); j++ {
+		if j = skipPlain(r.b, j); j >= len(r.b) {
+			break
+		}
 		c := r.b[j]
 		switch {
 		case c == '"':
@@ -185,6 +236,9 @@ func (r *Reader) escapedString() ([]byte, error) {
 // scanStringEnd returns the offset just past the string that starts at i.
 func (r *Reader) scanStringEnd(i int) (int, error) {
 	for j := i + 1; j < len(r.b); j++ {
+		if j = skipPlain(r.b, j); j >= len(r.b) {
+			break
+		}
 		switch c := r.b[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -292,6 +346,9 @@ func (r *Reader) literal(lit string) error {
 // escapes on the way.
 func (r *Reader) scanValidString(i int) (int, error) {
 	for j := i + 1; j < len(r.b); j++ {
+		if j = skipPlain(r.b, j); j >= len(r.b) {
+			break
+		}
 		switch c := r.b[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -342,4 +399,30 @@ func (r *Reader) Unix() (time.Time, error) {
 		return time.Time{}, err
 	}
 	return time.Unix(n, 0), nil
+}
+
+// Byte masks for skipPlain: every byte 0x01, every byte 0x80.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// skipPlain returns the first offset at or after j where b holds a byte that needs a look
+// inside a string: a quote, a backslash, a control character or a non-ASCII byte; len(b) if
+// none. It checks eight bytes at a time: the tokens of a session are long plain strings.
+func skipPlain(b []byte, j int) int {
+	for ; j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		quote, backslash := w^(ones*'"'), w^(ones*'\\')
+		special := (quote-ones)&^quote | (backslash-ones)&^backslash | (w - ones*0x20) | w
+		if special&highs != 0 {
+			break
+		}
+	}
+	for ; j < len(b); j++ {
+		if c := b[j]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			return j
+		}
+	}
+	return j
 }
