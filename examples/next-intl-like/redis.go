@@ -97,9 +97,9 @@ func (st redisSettings) connect(ctx context.Context, cfg *authchain.Config) (*sh
 // String says what the instances share, for the start-up banner.
 func (s *sharedState) String() string {
 	if s.sessions == sessionsInRedis {
-		return "sessions in Redis"
+		return "sessions, logout tokens, refreshes"
 	}
-	return "sessions in cookies; logouts and refreshes shared through Redis"
+	return "logout records, logout tokens, refreshes (sessions in cookies)"
 }
 
 // Close stops the store and closes the Redis client.

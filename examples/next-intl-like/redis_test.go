@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -161,6 +163,38 @@ func TestCookieSessionsWithRedis(t *testing.T) {
 	}
 	if res := b.get(app.URL + "/en/profile"); res.StatusCode != http.StatusFound {
 		t.Errorf("the profile page after the back-channel logout = %d, want 302 to the login", res.StatusCode)
+	}
+}
+
+// The program says what it shares through Redis, and stops when cancelled.
+func TestRunSaysWhatItShares(t *testing.T) {
+	t.Parallel()
+	rs, _ := startRedis(t)
+	for store, want := range map[string]string{
+		"":       "shared through Redis: sessions, logout tokens, refreshes",
+		"cookie": "shared through Redis: logout records, logout tokens, refreshes (sessions in cookies)",
+	} {
+		env := map[string]string{"PORT": "0", "REDIS_URL": rs.URL(), "SESSION_STORE": store}
+		ctx, cancel := context.WithCancel(t.Context())
+		out, stdout := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, func(k string) string { return env[k] }, stdout)
+			_ = stdout.Close()
+		}()
+		lines := bufio.NewScanner(out)
+		var banner []string
+		for len(banner) < 3 && lines.Scan() {
+			banner = append(banner, lines.Text())
+		}
+		go func() { _, _ = io.Copy(io.Discard, out) }()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("SESSION_STORE=%q: run = %v", store, err)
+		}
+		if len(banner) < 3 || banner[2] != want {
+			t.Errorf("SESSION_STORE=%q: banner %q, want its third line %q", store, banner, want)
+		}
 	}
 }
 
