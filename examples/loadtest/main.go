@@ -15,8 +15,8 @@
 // the session) for -duration or until -requests have been sent. It reports the requests, the
 // throughput, the latency (p50, p99, max), the errors (a response other than the user's
 // profile page with 200, or a transport error) and the Redis commands per request (INFO's
-// total_commands_processed before and after, less its own INFO). It exits with status 1 when
-// a request failed.
+// total_commands_processed before and after, less its own INFO: with -redis, every other
+// client's commands count too). It exits with status 1 when a request failed.
 package main
 
 import (
