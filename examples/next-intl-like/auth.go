@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -33,11 +34,14 @@ type server struct {
 	handler http.Handler
 	baseURL string           // the app's URL, without a trailing slash
 	idp     *oidctest.Server // the demo provider; nil with a real one
+	shared  *sharedState     // the Redis of REDIS_URL; nil without
 }
 
 // newServer builds the app. Without AUTH0_DOMAIN it starts the demo provider (oidctest with its
 // login form) on a loopback port and signs in there; otherwise it uses the provider the
-// AUTH0_* variables name. Close stops the demo provider.
+// AUTH0_* variables name. With REDIS_URL it shares its state with its other instances through
+// that Redis (see readRedisSettings). Close stops the demo provider and closes the Redis
+// client.
 func newServer(st setup) (*server, error) {
 	if st.logger == nil {
 		st.logger = slog.New(slog.DiscardHandler)
@@ -49,6 +53,10 @@ func newServer(st setup) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	sharing, err := readRedisSettings(st.getenv)
+	if err != nil {
+		return nil, err
+	}
 	cfg.AppBaseURL = cmp.Or(cfg.AppBaseURL, st.defaultBase)
 	cfg.Now, cfg.Logger = st.now, st.logger
 	srv := &server{baseURL: strings.TrimSuffix(cfg.AppBaseURL, "/")}
@@ -57,6 +65,9 @@ func newServer(st setup) (*server, error) {
 		if srv.idp, err = startDemoProvider(&cfg, srv.baseURL, locales.Locales); err != nil {
 			return nil, err
 		}
+	}
+	if srv.shared, err = sharing.connect(context.Background(), &cfg); err != nil {
+		return nil, errors.Join(err, srv.Close())
 	}
 	client, err := authchain.New(cfg)
 	if err != nil {
@@ -123,10 +134,11 @@ func userClaims(r *http.Request) map[string]any {
 	return nil
 }
 
-// Close stops the demo provider, if the app started one.
+// Close closes the Redis client and stops the demo provider, if the app has them.
 func (s *server) Close() error {
-	if s.idp == nil {
-		return nil
+	err := s.shared.Close()
+	if s.idp != nil {
+		err = errors.Join(err, s.idp.Close())
 	}
-	return s.idp.Close()
+	return err
 }

@@ -7,6 +7,13 @@
 // it uses that provider. It listens on HOST:PORT (default 127.0.0.1:3000, so only this machine
 // reaches it; HOST=0.0.0.0 opens it to the network); its URL is APP_BASE_URL, default
 // http://localhost:PORT.
+//
+// With REDIS_URL (redis://host:port/db, or unix:///path/to/redis.sock) it keeps its sessions
+// in that Redis, and shares through it the logout tokens' jti and the refreshes of tokens, so
+// that several instances behind one origin act as one; SESSION_STORE=cookie keeps the sessions
+// in cookies instead, with the back-channel logouts recorded in Redis. Several instances need
+// the same AUTH0_SECRET, REDIS_URL and APP_BASE_URL (the origin in front of them), and a
+// provider of their own: each would start a demo provider of its own.
 package main
 
 import (
@@ -54,6 +61,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	fmt.Fprintf(stdout, "open %s/\n", app.baseURL)
 	if app.idp != nil {
 		fmt.Fprintf(stdout, "demo OpenID Provider: %s (log in with any name)\n", app.idp.Issuer())
+	}
+	if app.shared != nil {
+		fmt.Fprintf(stdout, "shared through Redis: %s\n", app.shared)
 	}
 	return errors.Join(serve(ctx, newHTTPServer(app.handler, logger), ln), app.Close())
 }

@@ -81,7 +81,13 @@ func eachBackend(t *testing.T, test func(t *testing.T, client func(t *testing.T)
 // singleClient returns a client of the shared single-node server, closed when t ends.
 func singleClient(t *testing.T) redis.UniversalClient {
 	t.Helper()
-	bin := redisBinary(t)
+	return singleServer(t).client(t)
+}
+
+// singleServer returns the shared single-node server, started on first use.
+func singleServer(tb testing.TB) *redisServer {
+	tb.Helper()
+	bin := redisBinary(tb)
 	shared.singleOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "redis")
 		if err != nil {
@@ -94,9 +100,9 @@ func singleClient(t *testing.T) redis.UniversalClient {
 		shared.single = srv
 	})
 	if shared.singleErr != nil {
-		t.Fatal(shared.singleErr)
+		tb.Fatal(shared.singleErr)
 	}
-	return shared.single.client(t)
+	return shared.single
 }
 
 // clusterClient returns a client of the shared three-node Cluster, closed when t ends.
