@@ -10,7 +10,7 @@ import (
 // package imports only packages of a higher rank, and internal packages each other.
 func layer(pkg string) (int, bool) {
 	switch {
-	case strings.HasPrefix(pkg, "cmd/"):
+	case strings.HasPrefix(pkg, "cmd/") || strings.HasPrefix(pkg, "docs/"):
 		return -1, true // programs, built on everything
 	case pkg == "." || pkg == "authtest" || pkg == "docs":
 		return 0, true // the facade, and what is built on it

@@ -12,6 +12,10 @@ import (
 // DefaultSID is the provider session id a session gets when the caller gives none.
 const DefaultSID = "auth0-sid"
 
+// DefaultTokenLifetime is how long from Options.Now a session's access token lives when the
+// session gives it no expiry.
+const DefaultTokenLifetime = time.Hour
+
 // Options are the settings the application under test uses.
 type Options struct {
 	// Secret is the application's secret (AUTH0_SECRET). Required.
@@ -32,7 +36,10 @@ type Options struct {
 // SessionCookies returns the cookies that make a request signed in as s, chunked when s is
 // large. When s has no creation time, it gets the original SDK's default internal data: sid
 // "auth0-sid" and createdAt now. When s has no login subject (Internal.Subject), it gets the
-// user's sub claim, as a login would have recorded it. s is not modified.
+// user's sub claim, as a login would have recorded it. When s has an access token and no
+// expiry (TokenSet.ExpiresAt), the token expires DefaultTokenLifetime after opts' clock, so
+// that the application's AccessToken returns it as it is instead of refreshing it at the
+// provider; set ExpiresAt to test an expired token. s is not modified.
 func SessionCookies(s *session.Session, opts Options) ([]*http.Cookie, error) {
 	now := opts.Now
 	if now == nil {
@@ -54,6 +61,9 @@ func SessionCookies(s *session.Session, opts Options) ([]*http.Cookie, error) {
 			c.Internal.SID = DefaultSID
 		}
 		c.Internal.CreatedAt = now()
+	}
+	if c.TokenSet.AccessToken != "" && c.TokenSet.ExpiresAt.IsZero() {
+		c.TokenSet.ExpiresAt = now().Add(DefaultTokenLifetime)
 	}
 	if c.Internal.Subject == "" {
 		c.Internal.Subject = c.User.Subject()

@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// TestGuidesShowTheExamples checks that every Go block of the guides is a run of lines of
-// this package's code, of authchain's own API or of the Redis store's API and examples (a
+// TestGuidesShowTheExamples checks that every Go block of the guides and of the repository's
+// README is a run of lines of this package's code (its examples and the README's program,
+// quickstart/main.go), of authchain's own API or of the Redis store's API and examples (a
 // module of its own, which this package cannot import; indentation aside), so that what the
 // guides show compiles and is what the examples run.
 func TestGuidesShowTheExamples(t *testing.T) {
@@ -19,6 +20,11 @@ func TestGuidesShowTheExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	programs, err := filepath.Glob("*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources = append(sources, programs...)
 	sources = append(sources, "../session/redisstore/example_test.go")
 	for _, dir := range []string{"..", "../session", "../mw", "../provider", "../token", "../authtest", "../oidctest", "../session/redisstore"} {
 		api, err := filepath.Glob(dir + "/*.go") // the declarations the guides quote
@@ -35,7 +41,7 @@ func TestGuidesShowTheExamples(t *testing.T) {
 	for _, name := range sources {
 		code = append(code, significantLines(readFile(t, name)))
 	}
-	for _, guide := range guides(t) {
+	for _, guide := range append(guides(t), rootREADME) {
 		for i, block := range goBlocks(readFile(t, guide)) {
 			want := significantLines(block)
 			if len(want) == 0 {
@@ -49,16 +55,20 @@ func TestGuidesShowTheExamples(t *testing.T) {
 	}
 }
 
-// TestGuidesLinks checks that the guides' relative links lead to files that exist.
+// rootREADME is the repository's README, seen from this directory.
+const rootREADME = "../README.md"
+
+// TestGuidesLinks checks that the guides' and the READMEs' relative links lead to files that
+// exist.
 func TestGuidesLinks(t *testing.T) {
 	link := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
-	for _, guide := range append(guides(t), "README.md") {
+	for _, guide := range append(guides(t), "README.md", rootREADME) {
 		for _, m := range link.FindAllStringSubmatch(readFile(t, guide), -1) {
 			target := m[1]
 			if strings.Contains(target, "://") {
 				continue
 			}
-			if _, err := os.Stat(target); err != nil {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(guide), target)); err != nil {
 				t.Errorf("%s: broken link %s", guide, target)
 			}
 		}

@@ -3,15 +3,14 @@ package docs_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"log"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 
 	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/authtest"
 	"github.com/authchain/authchain/oidctest"
 )
 
@@ -24,12 +23,12 @@ const (
 
 // testbed runs an application against a fake provider on loopback, the way the root package's
 // ExampleNew does step by step: an oidctest provider, the application's server, and a browser
-// with a cookie jar.
+// (authtest.Browser, a client with a cookie jar).
 type testbed struct {
 	IdP     *oidctest.Server
 	App     *httptest.Server
 	Client  *authchain.Client
-	Browser *http.Client
+	Browser *authtest.Browser
 
 	callbackPath string
 }
@@ -71,10 +70,15 @@ func start(cfg authchain.Config, app func(*authchain.Client) http.Handler, opts 
 	}
 	tb.App.Config.Handler = app(tb.Client)
 	tb.App.Start()
-	jar, _ := cookiejar.New(nil)
-	tb.Browser = &http.Client{Jar: jar}
+	tb.Browser = authtest.NewBrowser(exampleT{})
 	return tb
 }
+
+// exampleT reports a failure of an Example's browser, as a test's t does.
+type exampleT struct{}
+
+func (exampleT) Helper()                           {}
+func (exampleT) Fatalf(format string, args ...any) { log.Fatalf(format, args...) }
 
 // Close stops the application and the provider.
 func (tb *testbed) Close() {
@@ -83,14 +87,14 @@ func (tb *testbed) Close() {
 }
 
 // Get navigates the browser to path on the application, following redirects, and returns the
-// final status, path (with query) and body.
+// final status, path (with query; the whole URL when it is not on the application) and body.
 func (tb *testbed) Get(path string) (status int, at, body string) {
-	req, err := http.NewRequest(http.MethodGet, tb.App.URL+path, nil)
-	if err != nil {
-		log.Fatal(err)
+	page := tb.Browser.Get(tb.App.URL + path)
+	at = page.URL.RequestURI()
+	if !strings.HasPrefix(page.URL.String(), tb.App.URL) {
+		at = page.URL.String()
 	}
-	req.Header.Set("Accept", "text/html")
-	return tb.do(req)
+	return page.Status, at, strings.TrimSpace(page.Body)
 }
 
 // Fetch calls path as browser JavaScript's fetch would, without following redirects.
@@ -105,15 +109,8 @@ func (tb *testbed) Fetch(method, path string) (status int, header http.Header, b
 
 // Send sends req with the browser's cookies, without following redirects.
 func (tb *testbed) Send(req *http.Request) (status int, header http.Header, body string) {
-	browser := *tb.Browser
-	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := browser.Do(req)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, strings.TrimSpace(string(b))
+	page := tb.Browser.Send(req)
+	return page.Status, page.Header, strings.TrimSpace(page.Body)
 }
 
 // Redirect requests path and returns where the application redirects the browser, without
@@ -125,20 +122,6 @@ func (tb *testbed) Redirect(path string) *url.URL {
 		log.Fatalf("GET %s: %d %s, no redirect", path, status, body)
 	}
 	return loc
-}
-
-func (tb *testbed) do(req *http.Request) (int, string, string) {
-	resp, err := tb.Browser.Do(req)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	at := resp.Request.URL.RequestURI()
-	if !strings.HasPrefix(resp.Request.URL.String(), tb.App.URL) {
-		at = resp.Request.URL.String()
-	}
-	return resp.StatusCode, at, strings.TrimSpace(string(b))
 }
 
 // audience returns the first audience of an access token (a JWT from oidctest), without
@@ -177,7 +160,7 @@ func claim(jwt, name string) any {
 // attributes.
 func (tb *testbed) LoginCookies() []*http.Cookie {
 	var cookies []*http.Cookie
-	browser := *tb.Browser
+	browser := *tb.Browser.Client
 	browser.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
 		if from := req.Response; from != nil && from.Request.URL.Path == tb.callbackPath {
 			cookies = from.Cookies()

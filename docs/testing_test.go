@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -46,7 +45,7 @@ func TestDashboardGreetsTheUser(t *testing.T) {
 		TokenSet: token.Set{
 			AccessToken:  "at_123",
 			RefreshToken: "rt_123",
-			ExpiresAt:    time.Now().Add(time.Hour),
+			// no ExpiresAt: the token lives an hour (authtest.DefaultTokenLifetime)
 		},
 	}
 	r := httptest.NewRequest(http.MethodGet, "/dashboard", nil)
@@ -60,14 +59,13 @@ func TestDashboardGreetsTheUser(t *testing.T) {
 	}
 }
 
-// An end-to-end test logs in for real, against oidctest.
+// An end-to-end test logs in for real, against oidctest, with authtest's test browser.
 func TestLoginEndToEnd(t *testing.T) {
 	app := httptest.NewUnstartedServer(nil)
 	appURL := "http://" + app.Listener.Addr().String()
-	idp := oidctest.NewServer(t, oidctest.WithClient(oidctest.Client{
+	idp := oidctest.NewServer(t, oidctest.WithLoginForm(), oidctest.WithClient(oidctest.Client{
 		ID: "app", Secret: "s3cret", RedirectURIs: []string{appURL + "/auth/callback"},
 	}))
-	idp.QueueLogin(oidctest.User{Subject: "user_42", Claims: map[string]any{"name": "Ada"}})
 	client, err := authchain.New(authchain.Config{
 		Domain:                idp.Issuer(),
 		ClientID:              "app",
@@ -83,21 +81,52 @@ func TestLoginEndToEnd(t *testing.T) {
 	app.Start()
 	t.Cleanup(app.Close)
 
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar}
-	req, _ := http.NewRequest(http.MethodGet, appURL+"/dashboard", nil)
-	req.Header.Set("Accept", "text/html") // a navigation: RequireAuth sends it to log in
-	resp, err := browser.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if got := string(body); got != "Welcome, Ada!" {
-		t.Errorf("dashboard = %q", got)
+	browser := authtest.NewBrowser(t)
+	browser.LoginName = "Ada" // typed into the provider's login form
+	page := browser.Get(appURL + "/dashboard")
+	if page.URL.Path != "/dashboard" || page.Body != "Welcome, Ada!" {
+		t.Errorf("at %s: %q", page.URL, page.Body)
 	}
 	if n := idp.Count(oidctest.EndpointToken, "authorization_code"); n != 1 {
 		t.Errorf("%d code exchanges, want 1", n)
+	}
+}
+
+// An application whose routes moved logs in with authtest.LoginAt, which starts at its login
+// route; oidctest logs the queued user in without a form.
+func TestLoginAtMovedRoutes(t *testing.T) {
+	app := httptest.NewUnstartedServer(nil)
+	appURL := "http://" + app.Listener.Addr().String()
+	idp := oidctest.NewServer(t, oidctest.WithClient(oidctest.Client{
+		ID: "app", Secret: "s3cret", RedirectURIs: []string{appURL + "/account/callback"},
+	}))
+	client, err := authchain.New(authchain.Config{
+		Domain:                idp.Issuer(),
+		ClientID:              "app",
+		ClientSecret:          "s3cret",
+		AppBaseURL:            appURL,
+		Secret:                testSecret,
+		AllowInsecureRequests: true,
+		Routes:                authchain.Routes{Login: "/account/login", Callback: "/account/callback"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Config.Handler = newApp(client)
+	app.Start()
+	t.Cleanup(app.Close)
+
+	browser := authtest.LoginAt(t, appURL+"/account/login?returnTo=/dashboard", idp, oidctest.User{
+		Subject: "user_42", Claims: map[string]any{"name": "Grace"},
+	})
+	resp, err := browser.Get(appURL + "/dashboard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if string(body) != "Welcome, Grace!" {
+		t.Errorf("dashboard = %q", body)
 	}
 }
 
