@@ -61,7 +61,7 @@ func (p ErrorPages) write(w http.ResponseWriter, r *http.Request, status int, co
 // styles: a heading, the message and the code, a "Log in again" link to e.LoginURL and a link
 // to e.HomeURL. Every value is escaped.
 func DefaultErrorPage(w http.ResponseWriter, r *http.Request, e ErrorPageData) {
-	if prefersJSON(r.Header.Values("Accept")) {
+	if WantsJSON(r) {
 		writeError(w, e.Status, e.Code, e.Message)
 		return
 	}
@@ -120,9 +120,11 @@ a:focus-visible{outline:3px solid #f9ab00;outline-offset:2px}
 </html>
 `))
 
-// prefersJSON reports whether the Accept field values weigh application/json above text/html,
-// each weighed by its most specific media range (RFC 9110 §12.5.1).
-func prefersJSON(accept []string) bool {
+// WantsJSON reports whether r's Accept header weighs application/json above text/html, each
+// weighed by its most specific media range (RFC 9110 §12.5.1): DefaultErrorPage then answers
+// JSON. A request without Accept, or with */* only, wants HTML.
+func WantsJSON(r *http.Request) bool {
+	accept := r.Header.Values("Accept")
 	return mediaWeight(accept, "application", "json") > mediaWeight(accept, "text", "html")
 }
 

@@ -167,6 +167,18 @@ var (
 // submitLogin fills in the provider's login form on page and submits it.
 func (b *browser) submitLogin(page response, name, email string) (response, []response) {
 	b.t.Helper()
+	return b.submitForm(page, url.Values{"name": {name}, "email": {email}, "action": {"login"}})
+}
+
+// cancelLogin presses Cancel on the provider's login form on page.
+func (b *browser) cancelLogin(page response) (response, []response) {
+	b.t.Helper()
+	return b.submitForm(page, url.Values{"action": {"cancel"}})
+}
+
+// submitForm submits the provider's login form on page with the fields of form.
+func (b *browser) submitForm(page response, form url.Values) (response, []response) {
+	b.t.Helper()
 	m := formAction.FindStringSubmatch(page.body)
 	if m == nil {
 		b.t.Fatalf("no login form at %s:\n%s", page.Request.URL, page.body)
@@ -175,7 +187,6 @@ func (b *browser) submitLogin(page response, name, email string) (response, []re
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	form := url.Values{"name": {name}, "email": {email}, "action": {"login"}}
 	for _, in := range hiddenInput.FindAllStringSubmatch(page.body, -1) {
 		form.Set(html.UnescapeString(in[1]), html.UnescapeString(in[2]))
 	}

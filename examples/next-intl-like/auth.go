@@ -71,20 +71,18 @@ func newServer(st setup) (*server, error) {
 	if srv.shared, err = sharing.connect(context.Background(), &cfg); err != nil {
 		return nil, errors.Join(err, srv.Close())
 	}
+	app := appConfig{Locales: locales, BaseURL: srv.baseURL, Demo: srv.idp != nil, Logger: st.logger}
+	ui, err := newPages(app)
+	if err != nil {
+		return nil, errors.Join(err, srv.Close())
+	}
+	cfg.ErrorPage = ui.errorPage
 	client, err := authchain.New(cfg)
 	if err != nil {
 		return nil, errors.Join(err, srv.Close())
 	}
-	srv.handler, err = newApp(appConfig{
-		Locales: locales,
-		User:    userClaims,
-		Protect: client.RequireAuth,
-		Auth:    client.Middleware,
-		BaseURL: srv.baseURL,
-		Demo:    srv.idp != nil,
-		Logger:  st.logger,
-	})
-	if err != nil {
+	app.User, app.Protect, app.Auth = userClaims, client.RequireAuth, client.Middleware
+	if srv.handler, err = newApp(app); err != nil {
 		return nil, errors.Join(err, srv.Close())
 	}
 	return srv, nil
