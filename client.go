@@ -104,17 +104,18 @@ func (r *resolved) absolute(path string) string {
 
 func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 	r := c.cfg
+	pages := r.errorPages()
 	c.login = mw.NewLogin(mw.LoginOptions{
 		Provider: c.provider, Transactions: txns, ClientID: r.ClientID,
 		RedirectURI: r.absolute(r.routes.Callback), AuthorizationParameters: r.AuthorizationParameters,
-		AppBaseURL: r.baseURL, SignInReturnToPath: r.SignInReturnToPath, Logger: c.logger,
+		AppBaseURL: r.baseURL, SignInReturnToPath: r.SignInReturnToPath, ErrorPages: pages, Logger: c.logger,
 	})
 	callback := mw.NewCallback(mw.CallbackOptions{
 		Provider: c.provider, Transactions: txns, Sessions: c.sessions,
-		BeforeSessionSaved: r.BeforeSessionSaved, OnCallback: r.OnCallback, Now: r.Now, Logger: c.logger,
+		BeforeSessionSaved: r.BeforeSessionSaved, OnCallback: r.OnCallback, ErrorPages: pages, Now: r.Now, Logger: c.logger,
 	})
 	logout := mw.NewLogout(mw.LogoutOptions{
-		Provider: c.provider, Sessions: c.sessions, Transactions: txns, AppBaseURL: r.baseURL, Logger: c.logger,
+		Provider: c.provider, Sessions: c.sessions, Transactions: txns, AppBaseURL: r.baseURL, ErrorPages: pages, Logger: c.logger,
 	})
 	profile := mw.Profile(mw.ProfileOptions{
 		Sessions: c.sessions, NoContentProfileResponseWhenUnauthenticated: r.NoContentProfileResponseWhenUnauthenticated, Logger: c.logger,
@@ -128,6 +129,13 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 		})
 	}
 	c.routes[r.routes.BackChannelLogout] = c.backChannelLogout()
+}
+
+// errorPages returns the error pages of the login, callback and logout routes: the ErrorPage
+// hook, with the login route and the home page under the application's base path.
+func (r *resolved) errorPages() mw.ErrorPages {
+	base := strings.TrimSuffix(r.baseURL.Path, "/")
+	return mw.ErrorPages{Page: r.ErrorPage, LoginPath: base + r.routes.Login, HomePath: base + "/"}
 }
 
 // backChannelLogout returns the back-channel logout route: it deletes stored sessions through

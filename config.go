@@ -94,6 +94,12 @@ type Config struct {
 	// OnCallback writes the response of the callback route; default: redirect to returnTo or
 	// an error page.
 	OnCallback func(w http.ResponseWriter, r *http.Request, res CallbackResult)
+	// ErrorPage, when set, writes the error page of the login, callback and logout routes in
+	// place of the default (mw.DefaultErrorPage: a small HTML page, or JSON for a request that
+	// prefers it). It gets the status, code and message of the failure, a login URL that keeps
+	// the failed login's returnTo, and the application's home URL; it sets the status and
+	// headers itself. A set OnCallback answers the callback's failures instead.
+	ErrorPage func(w http.ResponseWriter, r *http.Request, e ErrorPageData)
 	// NoContentProfileResponseWhenUnauthenticated makes the profile route answer a signed-out
 	// request 204 instead of 401.
 	NoContentProfileResponseWhenUnauthenticated bool
@@ -226,6 +232,10 @@ type BeforeSessionSavedInput = mw.BeforeSessionSavedInput
 
 // CallbackResult is the outcome of a login, handed to the OnCallback hook.
 type CallbackResult = mw.CallbackResult
+
+// ErrorPageData is what the ErrorPage hook shows: the failure's status, code and message, a
+// login URL and the home URL.
+type ErrorPageData = mw.ErrorPageData
 
 // CallbackError is a failed login, in CallbackResult.Err.
 type CallbackError = mw.CallbackError

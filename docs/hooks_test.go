@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"maps"
 	"net/http"
 	"net/url"
@@ -91,4 +92,33 @@ func Example_onCallback() {
 	// /error?error=authorization_error signed in: false
 	// /dashboard signed in: true
 	// /verify-email signed in: false
+}
+
+// errorPage is the application's own error page for the login, callback and logout routes.
+var errorPage = template.Must(template.New("error").Parse(
+	`<h1>Sorry</h1><p>{{.Code}}</p><a href="{{.LoginURL}}">Log in again</a> <a href="{{.HomeURL}}">Home</a>`))
+
+// ErrorPage replaces the error page of the login, callback and logout routes.
+func Example_errorPage() {
+	cfg := authchain.Config{
+		ErrorPage: func(w http.ResponseWriter, r *http.Request, e authchain.ErrorPageData) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(e.Status)
+			_ = errorPage.Execute(w, e) // html/template escapes every value
+		},
+	}
+	tb := start(cfg, func(client *authchain.Client) http.Handler {
+		return client.Middleware(http.NotFoundHandler())
+	})
+	defer tb.Close()
+
+	tb.IdP.FailNext(oidctest.EndpointAuthorize, 1, oidctest.OAuthError("access_denied", "the user cancelled", 0))
+	status, _, body := tb.Get("/auth/login?returnTo=/dashboard")
+	fmt.Println(status, body)
+	status, _, body = tb.Get("/auth/callback?state=stale&code=x")
+	fmt.Println(status, body)
+	// Output:
+	// 400 <h1>Sorry</h1><p>authorization_error</p><a href="/auth/login?returnTo=%2Fdashboard">Log in again</a> <a href="/">Home</a>
+	// 400 <h1>Sorry</h1><p>invalid_state</p><a href="/auth/login">Log in again</a> <a href="/">Home</a>
 }

@@ -38,8 +38,11 @@ type CallbackOptions struct {
 	// BeforeSessionSaved, when set, sees every ID token claim and decides what the session
 	// keeps; without it the session keeps DefaultUserClaims.
 	BeforeSessionSaved BeforeSessionSavedFunc
-	// OnCallback writes the response; default: redirect to ReturnTo, or an error page.
+	// OnCallback writes the response; default: ErrorPages.OnCallback, which redirects to
+	// ReturnTo, or shows the error page.
 	OnCallback OnCallbackFunc
+	// ErrorPages writes the error page of a failed login when OnCallback is not set.
+	ErrorPages ErrorPages
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Logger receives failures; default: discard.
@@ -61,7 +64,7 @@ func NewCallback(opts CallbackOptions) *Callback {
 		panic("mw: NewCallback needs Provider, Transactions and Sessions")
 	}
 	if opts.OnCallback == nil {
-		opts.OnCallback = DefaultOnCallback
+		opts.OnCallback = opts.ErrorPages.OnCallback
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -57,10 +57,17 @@ func providerError(code string, status int, err error) *CallbackError {
 	return &CallbackError{Code: code, Status: status, Err: err}
 }
 
-// DefaultOnCallback redirects to the login's returnTo, or shows an error page whose status
-// is the error's (400 for a bad request, 502 when the provider failed, 503 when the session
-// store is unavailable).
+// DefaultOnCallback redirects to the login's returnTo, or shows the error page of ErrorPages'
+// zero value (see ErrorPages.OnCallback).
 func DefaultOnCallback(w http.ResponseWriter, r *http.Request, res CallbackResult) {
+	ErrorPages{}.OnCallback(w, r, res)
+}
+
+// OnCallback redirects to the login's returnTo, or shows p's error page, whose status is the
+// error's (400 for a bad request, 502 when the provider failed, 503 when the session store is
+// unavailable) and whose login link keeps the failed login's returnTo (none when the state
+// named no login).
+func (p ErrorPages) OnCallback(w http.ResponseWriter, r *http.Request, res CallbackResult) {
 	if res.Err == nil {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, res.ReturnTo, http.StatusFound)
@@ -79,7 +86,10 @@ func DefaultOnCallback(w http.ResponseWriter, r *http.Request, res CallbackResul
 			}
 		}
 	}
-	writeErrorPage(w, status, code, message)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	p.write(w, r, status, code, message, res.ReturnTo)
 }
 
 // callbackMessage returns the error page's sentence for a CallbackError code.

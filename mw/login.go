@@ -1,6 +1,7 @@
 package mw
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -42,6 +43,10 @@ type LoginOptions struct {
 	AppBaseURL *url.URL
 	// SignInReturnToPath is where a login without a valid returnTo lands; default "/".
 	SignInReturnToPath string
+	// ErrorPages writes the page of a login that cannot start; its login link keeps the
+	// login's returnTo when it is on the application. Default: DefaultErrorPage, with the
+	// login route at /auth/login and the home page at AppBaseURL's path.
+	ErrorPages ErrorPages
 	// Logger receives provider failures; default: discard.
 	Logger *slog.Logger
 }
@@ -72,6 +77,7 @@ func NewLogin(opts LoginOptions) *Login {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	opts.ErrorPages.HomePath = cmp.Or(opts.ErrorPages.HomePath, opts.AppBaseURL.Path, "/")
 	return &Login{opts: opts}
 }
 
@@ -101,32 +107,42 @@ func (l *Login) Start(w http.ResponseWriter, r *http.Request, returnTo string, p
 func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, extra url.Values) {
 	params, problem := l.parameters(extra)
 	if problem != "" {
-		writeErrorPage(w, http.StatusBadRequest, "invalid_request", problem)
+		l.fail(w, r, returnTo, http.StatusBadRequest, "invalid_request", problem)
 		return
 	}
 	txn, err := l.newTransaction(r, params, returnTo)
 	if err != nil {
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
-		writeErrorPage(w, http.StatusInternalServerError, "server_error", "The login could not start.")
+		l.fail(w, r, returnTo, http.StatusInternalServerError, "server_error", "The login could not start.")
 		return
 	}
 	target, err := l.opts.Provider.AuthorizationURL(r.Context(), params)
 	if err != nil {
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed: provider", "error", err)
-		writeErrorPage(w, http.StatusBadGateway, "provider_unavailable", "The identity provider could not be reached. Please try again.")
+		l.fail(w, r, returnTo, http.StatusBadGateway, "provider_unavailable", "The identity provider could not be reached. Please try again.")
 		return
 	}
 	if err := l.remember(w.Header(), txn); err != nil {
 		if errors.Is(err, ErrTransactionTooLarge) {
-			writeErrorPage(w, http.StatusBadRequest, "invalid_request", "The authorization parameters are too long.")
+			l.fail(w, r, returnTo, http.StatusBadRequest, "invalid_request", "The authorization parameters are too long.")
 			return
 		}
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
-		writeErrorPage(w, http.StatusInternalServerError, "server_error", "The login could not start.")
+		l.fail(w, r, returnTo, http.StatusInternalServerError, "server_error", "The login could not start.")
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusFound)
+}
+
+// fail answers a login that cannot start with the error page, whose login link keeps returnTo
+// when it is on the application.
+func (l *Login) fail(w http.ResponseWriter, r *http.Request, returnTo string, status int, code, message string) {
+	safe, ok := returnto.Safe(returnTo, l.opts.AppBaseURL)
+	if !ok {
+		safe = ""
+	}
+	l.opts.ErrorPages.write(w, r, status, code, message, safe)
 }
 
 // remember saves txn's cookie to h. A returnTo too long to fit in the cookie is dropped: the

@@ -1,6 +1,7 @@
 package mw
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -20,6 +21,9 @@ type LogoutOptions struct {
 	Transactions *TransactionStore
 	// AppBaseURL is the application's origin (and base path). Required.
 	AppBaseURL *url.URL
+	// ErrorPages writes the page of a logout that failed. Default: DefaultErrorPage, with the
+	// login route at /auth/login and the home page at AppBaseURL's path.
+	ErrorPages ErrorPages
 	// Logger receives failures; default: discard.
 	Logger *slog.Logger
 }
@@ -54,6 +58,7 @@ func NewLogout(opts LogoutOptions) *Logout {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	opts.ErrorPages.HomePath = cmp.Or(opts.ErrorPages.HomePath, opts.AppBaseURL.Path, "/")
 	return &Logout{opts: opts, crossOrigin: http.NewCrossOriginProtection()}
 }
 
@@ -64,7 +69,7 @@ func (lo *Logout) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	returnTo, ok := lo.returnTo(w, r)
 	if !ok {
-		writeErrorPage(w, http.StatusBadRequest, "invalid_request", "The logout request is malformed.")
+		lo.opts.ErrorPages.write(w, r, http.StatusBadRequest, "invalid_request", "The logout request is malformed.", "")
 		return
 	}
 	if isCrossSite(r) || lo.crossOrigin.Check(r) != nil {
@@ -98,7 +103,9 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 	h.Set("Cache-Control", "no-store")
 	s, ok := lo.endSession(w, r)
 	if !ok {
-		writeUnavailable(w)
+		w.Header().Set("Retry-After", "1")
+		lo.opts.ErrorPages.write(w, r, http.StatusServiceUnavailable, CodeSessionStoreUnavailable,
+			"The session store is unavailable: you are still signed in. Please try again in a moment.", "")
 		return
 	}
 	lo.opts.Transactions.deleteAll(h, r)
@@ -115,8 +122,8 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 	target, err := lo.opts.Provider.LogoutURL(ctx, req)
 	if err != nil {
 		lo.opts.Logger.ErrorContext(ctx, "authchain: logout: provider", "error", err)
-		writeErrorPage(w, http.StatusBadGateway, "provider_unavailable",
-			"You are signed out of this application, but the identity provider could not be reached.")
+		lo.opts.ErrorPages.write(w, r, http.StatusBadGateway, "provider_unavailable",
+			"You are signed out of this application, but the identity provider could not be reached.", "")
 		return
 	}
 	if target == "" {

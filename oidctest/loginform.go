@@ -96,7 +96,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.showLoginForm(w, http.StatusBadRequest, s.newInteraction(req), req.clientID, "Enter a name.")
 		return
 	}
-	u := User{Subject: name, Claims: map[string]any{"name": name}}
+	sub := name
+	if s.cfg.formSubject != nil {
+		sub = s.cfg.formSubject(name)
+	}
+	u := User{Subject: sub, Claims: map[string]any{"name": name}}
 	if email := strings.TrimSpace(r.PostForm.Get("email")); email != "" {
 		u.Claims["email"] = email
 	}

@@ -103,3 +103,30 @@ func TestLoginFormCancel(t *testing.T) {
 		t.Error("a cancelled login created a session")
 	}
 }
+
+func TestLoginFormSubjectComesFromTheOption(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, oidctest.WithClient(confidentialClient()), oidctest.WithLoginForm(),
+		oidctest.WithLoginFormSubject(func(name string) string { return "demo|" + strings.ToLower(name) }))
+	r := newRP(t, srv, confidentialClient())
+	verifier := oauth2.GenerateVerifier()
+	id := openForm(t, r, r.conf.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)))
+	resp := submitForm(t, r, url.Values{"interaction": {id}, "action": {"login"}, "name": {" Ada "}})
+	loc, err := resp.Location()
+	if err != nil {
+		t.Fatalf("status %d: %v", resp.StatusCode, err)
+	}
+	tok, err := r.conf.Exchange(r.ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idt, err := r.verifier.Verify(r.ctx, tok.Extra("id_token").(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct{ Name string }
+	_ = idt.Claims(&claims)
+	if idt.Subject != "demo|ada" || claims.Name != "Ada" {
+		t.Errorf("sub %q name %q, want demo|ada and Ada", idt.Subject, claims.Name)
+	}
+}

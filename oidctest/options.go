@@ -14,6 +14,7 @@ type config struct {
 	clients         []Client
 	defaultUser     User
 	loginForm       bool
+	formSubject     func(name string) string
 	tls             bool
 	alg             string
 	algSet          bool          // WithSigningAlg was given
@@ -61,6 +62,13 @@ func WithDefaultUser(u User) Option {
 // logging a user in without interaction. It is meant for browser tests and demos.
 func WithLoginForm() Option {
 	return func(cfg *config) { cfg.loginForm = true }
+}
+
+// WithLoginFormSubject sets the sub claim of a user who logs in with the login form of
+// [WithLoginForm] to subject(name), name being the name typed in the form (trimmed). Without
+// it, sub is the name itself.
+func WithLoginFormSubject(subject func(name string) string) Option {
+	return func(cfg *config) { cfg.formSubject = subject }
 }
 
 // WithTLS serves over HTTPS with a self-signed certificate for 127.0.0.1.

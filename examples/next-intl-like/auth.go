@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/authchain/authchain"
 	"github.com/authchain/authchain/oidctest"
@@ -69,20 +71,18 @@ func newServer(st setup) (*server, error) {
 	if srv.shared, err = sharing.connect(context.Background(), &cfg); err != nil {
 		return nil, errors.Join(err, srv.Close())
 	}
+	app := appConfig{Locales: locales, BaseURL: srv.baseURL, Demo: srv.idp != nil, Logger: st.logger}
+	ui, err := newPages(app)
+	if err != nil {
+		return nil, errors.Join(err, srv.Close())
+	}
+	cfg.ErrorPage = ui.errorPage
 	client, err := authchain.New(cfg)
 	if err != nil {
 		return nil, errors.Join(err, srv.Close())
 	}
-	srv.handler, err = newApp(appConfig{
-		Locales: locales,
-		User:    userClaims,
-		Protect: client.RequireAuth,
-		Auth:    client.Middleware,
-		BaseURL: srv.baseURL,
-		Demo:    srv.idp != nil,
-		Logger:  st.logger,
-	})
-	if err != nil {
+	app.User, app.Protect, app.Auth = userClaims, client.RequireAuth, client.Middleware
+	if srv.handler, err = newApp(app); err != nil {
 		return nil, errors.Join(err, srv.Close())
 	}
 	return srv, nil
@@ -102,7 +102,7 @@ func startDemoProvider(cfg *authchain.Config, base string, locales []string) (*o
 	for _, loc := range locales {
 		postLogout = append(postLogout, base+"/"+loc+"/")
 	}
-	idp, err := oidctest.New(oidctest.WithLoginForm(), oidctest.WithClient(oidctest.Client{
+	idp, err := oidctest.New(oidctest.WithLoginForm(), oidctest.WithLoginFormSubject(demoSubject), oidctest.WithClient(oidctest.Client{
 		ID:                     cfg.ClientID,
 		Secret:                 cfg.ClientSecret,
 		RedirectURIs:           []string{base + authchain.DefaultRoutes().Callback},
@@ -117,6 +117,31 @@ func startDemoProvider(cfg *authchain.Config, base string, locales []string) (*o
 	}
 	cfg.Domain, cfg.AllowInsecureRequests = idp.Issuer(), true
 	return idp, nil
+}
+
+// demoSubject is the sub the demo provider gives the user who logs in as name: "demo|" and the
+// name in lower case, its runs of other characters than letters and digits made one hyphen
+// ("Ada Lovelace" is demo|ada-lovelace), so that the same name is always the same user. A name
+// without letters or digits is named by its hash.
+func demoSubject(name string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			hyphen = false
+		} else {
+			hyphen = true
+		}
+	}
+	if b.Len() == 0 {
+		sum := sha256.Sum256([]byte(name))
+		return "demo|" + hex.EncodeToString(sum[:8])
+	}
+	return "demo|" + b.String()
 }
 
 // randomHex returns 32 random bytes, hex-encoded.

@@ -205,7 +205,7 @@ func TestBrowserLoginProfileLogout(t *testing.T) {
 	if err := json.Unmarshal([]byte(shown), &user); err != nil {
 		t.Fatalf("the page shows %q: %v", shown, err)
 	}
-	if user["sub"] != name || user["name"] != name || user["email"] != email {
+	if user["sub"] != demoSubject(name) || user["name"] != name || user["email"] != email {
 		t.Errorf("the page shows the user %v", user)
 	}
 

@@ -62,13 +62,17 @@ func LocaleFrom(ctx context.Context) string {
 //
 // Locales panics when a configured locale is not a valid language tag.
 func Locales(cfg LocaleConfig) func(http.Handler) http.Handler {
+	return newLocalizer(cfg).middleware
+}
+
+// newLocalizer returns the localizer of cfg; it panics when a locale is not a language tag.
+func newLocalizer(cfg LocaleConfig) *localizer {
 	cfg = cfg.withDefaults()
 	tags := make([]language.Tag, len(cfg.Locales))
 	for i, loc := range cfg.Locales {
 		tags[i] = language.MustParse(loc)
 	}
-	l := &localizer{cfg: cfg, matcher: language.NewMatcher(tags)}
-	return l.middleware
+	return &localizer{cfg: cfg, matcher: language.NewMatcher(tags)}
 }
 
 // localizer holds what Locales needs at request time.

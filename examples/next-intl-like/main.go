@@ -1,9 +1,13 @@
 // Command next-intl-like is a small multilingual web app signing users in with authchain: a
 // locale-prefix i18n middleware in the manner of next-intl, chained with authchain's middleware,
 // pages under /{locale}/ in English, French and German, and a profile page for signed-in users.
+// A sign-in that fails (cancelled at the provider, a stale link) ends on a page in the visitor's
+// language that leads to a new login (authchain.Config.ErrorPage), and a path without a page
+// gets a localized 404 page.
 //
 // Without AUTH0_DOMAIN it starts a demo OpenID Provider (package oidctest, with its login form)
-// on a loopback port; with AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and AUTH0_SECRET
+// on a loopback port, where any name logs in, as the user demo|<the name in lower case, hyphens
+// between words>; with AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET and AUTH0_SECRET
 // it uses that provider. It listens on HOST:PORT (default 127.0.0.1:3000, so only this machine
 // reaches it; HOST=0.0.0.0 opens it to the network); its URL is APP_BASE_URL, default
 // http://localhost:PORT.

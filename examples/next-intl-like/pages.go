@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authchain/authchain"
 	"github.com/authchain/authchain/mw"
 	"github.com/justinas/alice"
 )
@@ -50,27 +51,20 @@ func newApp(cfg appConfig) (http.Handler, error) {
 	return alice.New(mw.MergeHeaders(cfg.Auth, locales)).Then(mux), nil
 }
 
-// routes returns the app's routes, which expect the locale middleware in front of them.
+// routes returns the app's routes, which expect the locale middleware in front of them. A
+// path with no page gets the page "not found" (404) in the request's locale.
 func routes(cfg appConfig) (*http.ServeMux, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.User == nil {
-		cfg.User = func(*http.Request) map[string]any { return nil }
+	p, err := newPages(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Protect == nil {
 		cfg.Protect = func(h http.Handler) http.Handler { return h }
-	}
-	rd, err := newRenderer(cfg.Logger)
-	if err != nil {
-		return nil, err
 	}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
 	}
-	p := pages{rd: rd, user: cfg.User, locales: cfg.Locales.withDefaults().Locales,
-		baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), demo: cfg.Demo}
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	home, profile := p.page("home"), cfg.Protect(p.page("profile"))
@@ -78,16 +72,35 @@ func routes(cfg appConfig) (*http.ServeMux, error) {
 		mux.Handle("GET /"+loc+"/{$}", home)
 		mux.Handle("GET /"+loc+"/profile", profile)
 	}
+	mux.Handle("/", p.notFound())
 	return mux, nil
+}
+
+// newPages returns the pages of cfg.
+func newPages(cfg appConfig) (pages, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.User == nil {
+		cfg.User = func(*http.Request) map[string]any { return nil }
+	}
+	rd, err := newRenderer(cfg.Logger)
+	if err != nil {
+		return pages{}, err
+	}
+	locales := cfg.Locales.withDefaults()
+	return pages{rd: rd, user: cfg.User, locales: locales.Locales, negotiate: newLocalizer(locales).negotiate,
+		baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), demo: cfg.Demo}, nil
 }
 
 // pages renders the localised pages.
 type pages struct {
-	rd      *renderer
-	user    func(*http.Request) map[string]any
-	locales []string // the first is the default
-	baseURL string   // without a trailing slash
-	demo    bool
+	rd        *renderer
+	user      func(*http.Request) map[string]any
+	locales   []string                   // the first is the default
+	negotiate func(*http.Request) string // the locale of a request outside the locales' paths
+	baseURL   string                     // without a trailing slash
+	demo      bool
 }
 
 // page returns the handler of one page. Every page shows who is signed in, so no cache may
@@ -99,13 +112,49 @@ func (p pages) page(name string) http.Handler {
 	})
 }
 
-// data builds the page data of a request.
+// notFound returns the handler of the paths without a page: 404 and the page "not found" in
+// the request's locale, whose switcher shows the same path in the other locales.
+func (p pages) notFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		p.rd.renderStatus(w, r, "notfound", http.StatusNotFound, p.data(r))
+	})
+}
+
+// errorPage is the error page of the sign-in routes (authchain.Config.ErrorPage): the failure
+// explained in the visitor's locale (the locale cookie's, or else Accept-Language's), with
+// links to sign in again and to the locale's home page. A request that prefers JSON gets
+// authchain's JSON answer.
+func (p pages) errorPage(w http.ResponseWriter, r *http.Request, e authchain.ErrorPageData) {
+	if mw.WantsJSON(r) {
+		mw.DefaultErrorPage(w, r, e)
+		return
+	}
+	d := p.dataIn(r, p.negotiate(r), "/")
+	d.HomeURL = strings.TrimSuffix(e.HomeURL, "/") + d.HomeURL
+	d.Problem = problem{Title: d.T.ErrorTitle, Text: d.T.errorText(e.Code), Code: e.Code, LoginURL: e.LoginURL}
+	if e.Status == http.StatusBadGateway || e.Status == http.StatusServiceUnavailable {
+		d.Problem.Title = d.T.UnavailableTitle
+	}
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	p.rd.renderStatus(w, r, "error", e.Status, d)
+}
+
+// data builds the page data of a request: in the locale of its path, or else the negotiated
+// one.
 func (p pages) data(r *http.Request) pageData {
 	loc := LocaleFrom(r.Context())
 	if loc == "" {
-		loc = p.locales[0]
+		return p.dataIn(r, p.negotiate(r), "/")
 	}
-	rest := strings.TrimPrefix(r.URL.Path, "/"+loc)
+	return p.dataIn(r, loc, strings.TrimPrefix(r.URL.Path, "/"+loc))
+}
+
+// dataIn builds the page data of a request in loc; the language switcher links to rest (a
+// path starting with /) in every locale.
+func (p pages) dataIn(r *http.Request, loc, rest string) pageData {
 	d := pageData{
 		Locale:     loc,
 		T:          messagesFor(loc),

@@ -138,7 +138,7 @@ func TestCookieSessionsWithRedis(t *testing.T) {
 		t.Fatalf("logout records before any logout: %q", records)
 	}
 
-	sids := app.idp.SessionIDs("Cleo Cookie")
+	sids := app.idp.SessionIDs(demoSubject("Cleo Cookie"))
 	if len(sids) != 1 {
 		t.Fatalf("the provider has %d sessions", len(sids))
 	}

@@ -25,6 +25,13 @@ type pageData struct {
 	LoginURL   string // logs in and comes back to the profile page
 	LogoutURL  string // logs out and comes back to the home page
 	Demo       bool   // sign-in goes to the demo provider
+	Problem    problem
+}
+
+// problem is what the error page shows of a failed sign-in.
+type problem struct {
+	Title, Text, Code string
+	LoginURL          string // starts the sign-in again, with the failed one's returnTo
 }
 
 // localeLink is one entry of the language switcher: the current page in another locale.
@@ -54,7 +61,7 @@ type renderer struct {
 // newRenderer parses the embedded templates.
 func newRenderer(logger *slog.Logger) (*renderer, error) {
 	rd := &renderer{pages: map[string]*template.Template{}, logger: logger}
-	for _, name := range []string{"home", "profile"} {
+	for _, name := range []string{"home", "profile", "error", "notfound"} {
 		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s page: %w", name, err)
@@ -64,8 +71,15 @@ func newRenderer(logger *slog.Logger) (*renderer, error) {
 	return rd, nil
 }
 
-// render writes page with data; a template error becomes a 500 and a log entry.
+// render writes page with data and the status 200; a template error becomes a 500 and a log
+// entry.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, page string, data pageData) {
+	rd.renderStatus(w, r, page, http.StatusOK, data)
+}
+
+// renderStatus writes page with data and status; a template error becomes a 500 and a log
+// entry.
+func (rd *renderer) renderStatus(w http.ResponseWriter, r *http.Request, page string, status int, data pageData) {
 	var buf bytes.Buffer
 	t, ok := rd.pages[page]
 	if !ok {
@@ -79,6 +93,7 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, page string, 
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", data.Locale)
+	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
 
