@@ -143,8 +143,9 @@ func sessionCookies(resp *http.Response) []*http.Cookie {
 
 // checkLoginFlow is what every framework must do: a signed-out navigation to the protected
 // path is sent to the login route, the browser logs in and lands on the page, which sees the
-// user, and the session's cookie is set, then rolled on a later request.
-func (a *app) checkLoginFlow(t *testing.T, path string) {
+// user, and the session's cookie is set, then rolled on a later request, whose response it
+// returns.
+func (a *app) checkLoginFlow(t *testing.T, path string) *http.Response {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
@@ -176,4 +177,5 @@ func (a *app) checkLoginFlow(t *testing.T, path string) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, "Hello, Ada Lovelace (user_42)", body)
 	assert.NotEmpty(t, sessionCookies(resp), "the rolling session writes its cookie again")
+	return resp
 }
