@@ -15,7 +15,7 @@ import (
 )
 
 // Version is authchain's version, sent in the User-Agent of every request to the provider.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // ErrInvalidConfig is wrapped by every problem New finds in a Config.
 var ErrInvalidConfig = errors.New("authchain: invalid configuration")
