@@ -149,6 +149,13 @@ func (a *app) checkLoginFlow(t *testing.T, path string) *http.Response {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
+	return a.checkLoginFlowWith(t, jar, path)
+}
+
+// checkLoginFlowWith is checkLoginFlow with the browser's cookie jar, which then holds the
+// session.
+func (a *app) checkLoginFlowWith(t *testing.T, jar http.CookieJar, path string) *http.Response {
+	t.Helper()
 	page := a.server.URL + path
 
 	// Signed out: sent to the login route, returning to the page afterwards.
