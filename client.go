@@ -224,9 +224,10 @@ func (c *Client) routePath(path string) string {
 // StartLoginOptions are the parameters of a login started from code.
 type StartLoginOptions struct {
 	// ReturnTo is where to land after the login; kept only when it is on the application's
-	// own origin.
+	// own origin. Default (empty or refused): Config.SignInReturnToPath.
 	ReturnTo string
-	// AuthorizationParameters are sent to the provider over the configured ones.
+	// AuthorizationParameters are sent to the provider over the configured ones; default
+	// none: the configured ones alone.
 	AuthorizationParameters url.Values
 }
 

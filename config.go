@@ -15,7 +15,7 @@ import (
 )
 
 // Version is authchain's version, sent in the User-Agent of every request to the provider.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // ErrInvalidConfig is wrapped by every problem New finds in a Config.
 var ErrInvalidConfig = errors.New("authchain: invalid configuration")
@@ -34,6 +34,7 @@ type Config struct {
 	ClientSecret string
 	// ClientAssertionSigningKey is a PEM private key (PKCS#8, PKCS#1 or SEC1): the application
 	// then authenticates with private_key_jwt (RFC 7523) and ClientSecret is not used.
+	// Default: none, the application authenticates with ClientSecret.
 	ClientAssertionSigningKey string
 	// ClientAssertionSigningAlg is the assertion's algorithm; default RS256 for RSA keys and
 	// the curve's algorithm for EC keys.
@@ -43,22 +44,24 @@ type Config struct {
 	AppBaseURL string
 	// Secret seals cookies: at least 32 bytes (openssl rand -hex 32). Required.
 	Secret string
-	// RetiredSecrets still open cookies sealed before a rotation of Secret.
+	// RetiredSecrets still open cookies sealed before a rotation of Secret; default none.
 	RetiredSecrets []string
 	// AuthorizationParameters are sent with every login (scope, audience, connection, …);
 	// default scope "openid profile email offline_access". The login route's query overrides
 	// them.
 	AuthorizationParameters url.Values
-	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126).
+	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126);
+	// default off: they go in the authorization URL's query.
 	PushedAuthorizationRequests bool
 	// SignInReturnToPath is where a login without a valid returnTo lands; default: the path of
 	// AppBaseURL ("/" for an application at the root of its origin).
 	SignInReturnToPath string
 	// Routes are the paths of the routes; zero fields keep their defaults.
 	Routes Routes
-	// Session configures the session's lifetime and cookie.
+	// Session configures the session's lifetime and cookie; zero fields keep their defaults.
 	Session SessionConfig
-	// SessionStore, when set, keeps sessions on the server; the cookie holds only an id. It
+	// SessionStore, when set, keeps sessions on the server; the cookie holds only an id.
+	// Default: nil, the whole session is sealed in cookies. It
 	// must implement session.LogoutDeleter: back-channel logout deletes the sessions a logout
 	// token names through it.
 	SessionStore session.Store
@@ -84,7 +87,8 @@ type Config struct {
 	// on once. Default: session.NewMemoryReplayCache, for one instance; several instances
 	// share one (Redis).
 	LogoutReplayCache session.ReplayCache
-	// TransactionCookie configures the cookies of logins in progress.
+	// TransactionCookie configures the cookies of logins in progress; zero fields keep their
+	// defaults.
 	TransactionCookie TransactionCookieConfig
 	// LogoutStrategy chooses the provider logout; default LogoutAuto.
 	LogoutStrategy LogoutStrategy
@@ -101,9 +105,10 @@ type Config struct {
 	// headers itself. A set OnCallback answers the callback's failures instead.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, e ErrorPageData)
 	// NoContentProfileResponseWhenUnauthenticated makes the profile route answer a signed-out
-	// request 204 instead of 401.
+	// request 204 instead of 401; default off (401).
 	NoContentProfileResponseWhenUnauthenticated bool
-	// DisableAccessTokenEndpoint turns the access-token route off.
+	// DisableAccessTokenEndpoint turns the access-token route off; default off: the route
+	// is served.
 	DisableAccessTokenEndpoint bool
 	// HTTPClient makes the requests to the provider; default: a new client. It is wrapped,
 	// never modified: every request gets HTTPTimeout, a response-size bound and authchain's
@@ -114,7 +119,8 @@ type Config struct {
 	// HTTPTimeout bounds every request to the provider; default 5 seconds.
 	HTTPTimeout time.Duration
 	// AllowInsecureRequests allows a provider over plain http, on localhost, on an IP address
-	// or a port: for local development and tests only.
+	// or a port: for local development and tests only. Default off: the provider must be an
+	// https host name without a port.
 	AllowInsecureRequests bool
 	// TokenRefreshBuffer refreshes access tokens that long before they expire; default 0.
 	TokenRefreshBuffer time.Duration
@@ -164,12 +170,14 @@ type SessionConfig struct {
 	AbsoluteDuration time.Duration
 	// InactivityDuration ends a rolling session after that long without requests; default 1 day.
 	InactivityDuration time.Duration
-	// DisableRolling makes sessions end at login + AbsoluteDuration, whatever happens.
+	// DisableRolling makes sessions end at login + AbsoluteDuration, whatever happens;
+	// default off: sessions roll.
 	DisableRolling bool
 	// RollingThreshold is how long after its last write a rolling session is written again;
 	// default 60 seconds.
 	RollingThreshold time.Duration
-	// Cookie configures the session cookie.
+	// Cookie configures the session cookie; zero fields keep their defaults (see
+	// CookieConfig).
 	Cookie CookieConfig
 	// CookieFormat is how session cookies are sealed and chunked: session.FormatNextJS
 	// ("nextjs", the default), nextjs-auth0 v4's JWE, which a Next.js application on
@@ -180,7 +188,7 @@ type SessionConfig struct {
 	// AcceptOtherCookieFormat also reads session cookies of the format that is not
 	// CookieFormat and writes them again in CookieFormat on the request that reads them: a
 	// deployment switches formats without signing anybody out. Turn it off once the sessions
-	// of the old format have expired (AbsoluteDuration after the switch).
+	// of the old format have expired (AbsoluteDuration after the switch). Default off.
 	AcceptOtherCookieFormat bool
 }
 
@@ -204,7 +212,7 @@ type TransactionCookieConfig struct {
 	Path string
 	// SameSite is the SameSite attribute; default Lax. Strict would break the callback.
 	SameSite http.SameSite
-	// Secure marks the cookies Secure. It is always on when AppBaseURL is https.
+	// Secure marks the cookies Secure; default off, but always on when AppBaseURL is https.
 	Secure bool
 	// MaxAge is how long a login may take; default one hour (mw.DefaultTransactionMaxAge).
 	MaxAge time.Duration

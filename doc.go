@@ -1,4 +1,36 @@
 // Package authchain gives any net/http application OpenID Connect login with Auth0 or any
-// other OpenID Provider: encrypted rolling sessions kept in cookies or in a store, access
-// tokens that refresh themselves, and small middlewares that chain with justinas/alice.
+// other OpenID Provider. A whole application, configured from the environment
+// (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET, APP_BASE_URL):
+//
+//	package main
+//
+//	import (
+//		"fmt"
+//		"log"
+//		"net/http"
+//
+//		"github.com/authchain/authchain"
+//	)
+//
+//	func main() {
+//		cfg, err := authchain.ConfigFromEnv()
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		client, err := authchain.New(cfg) // one error listing every missing or invalid value
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		http.Handle("/", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//			u, _ := authchain.UserFrom(r.Context())
+//			fmt.Fprintf(w, "Hello, %s!", u.Name())
+//		})))
+//		log.Fatal(http.ListenAndServe(":3000", client.Middleware(http.DefaultServeMux)))
+//	}
+//
+// client.Middleware serves the login, callback, logout, profile and access-token routes under
+// /auth/ and keeps the session rolling; client.RequireAuth sends signed-out visitors to log
+// in. Sessions are encrypted and kept in cookies or in a store (Config.SessionStore), access
+// tokens refresh themselves (Client.AccessToken), and every piece is a
+// func(http.Handler) http.Handler that chains with justinas/alice or any router.
 package authchain

@@ -3,6 +3,7 @@ package authchain
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 // ConfigFromEnv reads a Config from the environment, with the original SDK's variable names:
 //
 //	AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, APP_BASE_URL
+//	AUTH0_SCOPE, AUTH0_AUDIENCE         the scope and audience of every login
 //	AUTH0_SECRET                        comma-separated: the first seals, the rest are retired
 //	AUTH0_CLIENT_ASSERTION_SIGNING_KEY  PEM private key (private_key_jwt)
 //	AUTH0_CLIENT_ASSERTION_SIGNING_ALG
@@ -44,6 +46,14 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if secrets := splitList(get("AUTH0_SECRET")); len(secrets) > 0 {
 		cfg.Secret, cfg.RetiredSecrets = secrets[0], secrets[1:]
+	}
+	for name, param := range map[string]string{"AUTH0_SCOPE": "scope", "AUTH0_AUDIENCE": "audience"} {
+		if v := get(name); v != "" {
+			if cfg.AuthorizationParameters == nil {
+				cfg.AuthorizationParameters = url.Values{}
+			}
+			cfg.AuthorizationParameters.Set(param, v)
+		}
 	}
 	c := &cfg.Session.Cookie
 	c.Domain, c.Path = get("AUTH0_COOKIE_DOMAIN"), get("AUTH0_COOKIE_PATH")

@@ -26,10 +26,10 @@ type BackChannelLogoutOptions struct {
 	// Replay remembers the tokens' jti, so that a token is acted on once. Required.
 	Replay session.ReplayCache
 	// Deleter deletes the stored sessions a token names: the session.Store of a Stateful
-	// manager, when it implements session.LogoutDeleter.
+	// manager, when it implements session.LogoutDeleter. Default nil: nothing is deleted.
 	Deleter session.LogoutDeleter
 	// Records keeps a logout record for the cookie sessions a token names: the LogoutRecords
-	// of the Stateless manager.
+	// of the Stateless manager. Default nil: nothing is recorded.
 	Records session.LogoutRecorder
 	// RecordTTL is how long logout records are kept: the sessions' absolute duration, after
 	// which no session they name can still be alive. Required with Records.

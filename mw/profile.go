@@ -11,8 +11,9 @@ import (
 type ProfileOptions struct {
 	// Sessions reads the session. Required.
 	Sessions session.Manager
-	// NoContentProfileResponseWhenUnauthenticated answers a signed-out request 204 instead of 401, for pages that
-	// poll the profile and treat "signed out" as a normal answer.
+	// NoContentProfileResponseWhenUnauthenticated answers a signed-out request 204 instead of
+	// 401, for pages that poll the profile and treat "signed out" as a normal answer; default
+	// off (401).
 	NoContentProfileResponseWhenUnauthenticated bool
 	// Logger receives store failures; default: discard.
 	Logger *slog.Logger

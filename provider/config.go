@@ -29,24 +29,26 @@ const DefaultHTTPTimeout = 5 * time.Second
 type Config struct {
 	// Issuer is the provider's issuer identifier, exactly as its discovery document and ID
 	// tokens write it (Auth0's ends with "/"). The document is fetched from
-	// Issuer + "/.well-known/openid-configuration" on first use.
+	// Issuer + "/.well-known/openid-configuration" on first use. Required.
 	Issuer string
-	// ClientID is the client's identifier at the provider.
+	// ClientID is the client's identifier at the provider. Required.
 	ClientID string
 	// ClientSecret authenticates the client with client_secret_basic or client_secret_post,
-	// whichever the provider supports.
+	// whichever the provider supports; default none, for a client that authenticates with
+	// ClientAssertionKey.
 	ClientSecret string
 	// ClientAssertionKey, when set, authenticates the client with private_key_jwt (RFC 7523)
 	// in place of the secret: an RSA key (RS256 by default) or an ECDSA P-256 key (ES256).
 	ClientAssertionKey crypto.Signer
 	// ClientAssertionAlg overrides the client assertion's algorithm (RS256, RS384, RS512,
-	// PS256, PS384, PS512, ES256).
+	// PS256, PS384, PS512, ES256); default RS256 for an RSA key, ES256 for a P-256 key.
 	ClientAssertionAlg string
 	// RedirectURI is the callback's absolute URL, sent with every authorization request and
-	// code exchange.
+	// code exchange. Required.
 	RedirectURI string
 	// PushedAuthorizationRequests pushes every authorization request to the provider first
-	// (RFC 9126); the provider must have a pushed_authorization_request_endpoint.
+	// (RFC 9126); the provider must have a pushed_authorization_request_endpoint. Default
+	// off: the parameters go in the authorization URL's query.
 	PushedAuthorizationRequests bool
 	// LogoutStrategy chooses the logout URL; default LogoutAuto.
 	LogoutStrategy LogoutStrategy
@@ -60,7 +62,7 @@ type Config struct {
 	// UserAgent is sent with every request; default "authchain".
 	UserAgent string
 	// AllowInsecureRequests allows an http issuer and http endpoints. Use it only against a
-	// local test provider.
+	// local test provider. Default off: https only.
 	AllowInsecureRequests bool
 	// Coordinator, when set, coordinates refreshes with the application's other instances (see
 	// Coordinator); without it, refreshes are serialized within the process only.

@@ -21,17 +21,19 @@ type CookieOptions struct {
 	// Name is the cookie's name; default "__session". Chunks are called Name__0, Name__1, ….
 	// A cookie that qualifies gets the HostPrefix in front of it (see DisableHostPrefix).
 	Name string
-	// Domain is the cookie's Domain attribute; empty means host-only.
+	// Domain is the cookie's Domain attribute; default empty: a host-only cookie.
 	Domain string
 	// Path is the cookie's Path attribute; default "/".
 	Path string
 	// SameSite is the cookie's SameSite attribute; default Lax, which the login callback (a
 	// top-level cross-site GET) needs.
 	SameSite http.SameSite
-	// Secure marks the cookie Secure: sent over HTTPS only.
+	// Secure marks the cookie Secure: sent over HTTPS only. Default off; authchain.Client
+	// turns it on when AppBaseURL is https.
 	Secure bool
 	// Transient makes a browser-session cookie: no Max-Age or Expires, gone when the browser
-	// closes. The session still expires on the server by its lifetime.
+	// closes. The session still expires on the server by its lifetime. Default off: the
+	// cookie expires with the session.
 	Transient bool
 	// DisableHostPrefix keeps Name as it is. Without it, a cookie that is Secure, has Path "/"
 	// and no Domain is named HostPrefix + Name ("__Host-__session"): turning Secure on (an

@@ -22,7 +22,7 @@ type Lifetime struct {
 	AbsoluteDuration time.Duration
 	// InactivityDuration is how long a rolling session survives without requests; default 1 day.
 	InactivityDuration time.Duration
-	// DisableRolling turns rolling off.
+	// DisableRolling turns rolling off; default off: sessions roll.
 	DisableRolling bool
 	// RollingThreshold is how long after its last write a rolling session is written again;
 	// default 60 seconds.

@@ -38,6 +38,7 @@ type Checker interface {
 type SaveOptions struct {
 	// NewSession marks a session that was just created by a login: a stored session gets a
 	// fresh id and the record under the old one is deleted, which stops session fixation.
+	// Default off: the session keeps its id.
 	NewSession bool
 }
 

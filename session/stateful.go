@@ -18,13 +18,14 @@ const idBytes = 32
 type StatefulConfig struct {
 	// Store keeps the sessions. Required.
 	Store Store
-	// Secret seals the id cookie; at least 32 bytes.
+	// Secret seals the id cookie; at least 32 bytes. Required.
 	Secret string
-	// RetiredSecrets still open id cookies sealed before a rotation.
+	// RetiredSecrets still open id cookies sealed before a rotation; default none.
 	RetiredSecrets []string
-	// Cookie sets the cookie's name and attributes.
+	// Cookie sets the cookie's name and attributes; zero fields keep their defaults (see
+	// CookieOptions).
 	Cookie CookieOptions
-	// Lifetime sets how long sessions live.
+	// Lifetime sets how long sessions live; zero fields keep their defaults (see Lifetime).
 	Lifetime Lifetime
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -32,7 +33,7 @@ type StatefulConfig struct {
 	// "nextjs" it holds the JWE of {"id": …}, as the original SDK's stateful store writes it.
 	Format CookieFormat
 	// AcceptOtherFormat also reads id cookies sealed in the format that is not Format, and
-	// writes them again in Format on the request that reads them.
+	// writes them again in Format on the request that reads them. Default off.
 	AcceptOtherFormat bool
 }
 

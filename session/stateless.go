@@ -13,13 +13,14 @@ var ErrTooLarge = errors.New("session: the session is too large for cookies; kee
 
 // StatelessConfig configures a Stateless manager.
 type StatelessConfig struct {
-	// Secret seals sessions; at least 32 bytes.
+	// Secret seals sessions; at least 32 bytes. Required.
 	Secret string
-	// RetiredSecrets still open sessions sealed before a rotation.
+	// RetiredSecrets still open sessions sealed before a rotation; default none.
 	RetiredSecrets []string
-	// Cookie sets the cookie's name and attributes.
+	// Cookie sets the cookie's name and attributes; zero fields keep their defaults (see
+	// CookieOptions).
 	Cookie CookieOptions
-	// Lifetime sets how long sessions live.
+	// Lifetime sets how long sessions live; zero fields keep their defaults (see Lifetime).
 	Lifetime Lifetime
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -31,7 +32,7 @@ type StatelessConfig struct {
 	Format CookieFormat
 	// AcceptOtherFormat also reads sessions sealed in the format that is not Format, and
 	// writes them again in Format on the request that reads them, so that a deployment
-	// switches formats without signing anybody out.
+	// switches formats without signing anybody out. Default off.
 	AcceptOtherFormat bool
 	// LogoutRecordsFailOpen keeps sessions signed in while LogoutRecords cannot be read. By
 	// default (fail-closed) Load then returns an error wrapping ErrUnavailable, and the

@@ -39,7 +39,7 @@ type Options struct {
 	// of refreshes. At least session.MinSecretLength bytes; it may be the application's
 	// Config.Secret (the keys are derived for purposes of their own). Required.
 	Secret string
-	// RetiredSecrets still open what was sealed before a rotation of Secret.
+	// RetiredSecrets still open what was sealed before a rotation of Secret; default none.
 	RetiredSecrets []string
 	// LogoutRecordsRefresh is how often the in-memory copy of the logout records is refreshed
 	// from Redis, and so how stale LoggedOut's answer may be; default
