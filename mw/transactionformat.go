@@ -40,7 +40,8 @@ const DefaultTransactionFormat = TransactionFormatSlots
 const MaxNextJSTransactionBytes = 3500
 
 // maxSweptTransactionCookies bounds how many transaction cookies of the format "nextjs" one
-// response deletes at logout or after a login: each deletion is a Set-Cookie header.
+// response deletes (at logout, after a login, or to make room for a login): each deletion is
+// a Set-Cookie header.
 const maxSweptTransactionCookies = 32
 
 // WithDefault returns f, or DefaultTransactionFormat when f is empty.
@@ -195,7 +196,9 @@ func (ts *TransactionStore) saveNext(h http.Header, r *http.Request, t *transact
 }
 
 // evictNext deletes, oldest first, r's transaction cookies other than written's until the
-// rest and written together are under MaxNextJSTransactionBytes, as nextjs-auth0 4.29+ does.
+// rest and written together are under MaxNextJSTransactionBytes, as nextjs-auth0 4.29+ does,
+// but at most maxSweptTransactionCookies of them: a request of many tiny cookies, which no
+// login writes, does not get a deletion for each.
 // Cookies of the format "slots" count too (the original sees every prefixed cookie), as the
 // oldest: their values carry no colon.
 func (ts *TransactionStore) evictNext(h http.Header, r *http.Request, written nextCookie) {
@@ -215,13 +218,13 @@ func (ts *TransactionStore) evictNext(h http.Header, r *http.Request, written ne
 		return
 	}
 	sortByCreation(all)
-	target, freed := total-MaxNextJSTransactionBytes+1, 0
+	target, freed, deleted := total-MaxNextJSTransactionBytes+1, 0, 0
 	for _, c := range all {
 		if c.name == written.name {
 			continue
 		}
 		ts.cookie.DeleteCookie(h, c.name)
-		if freed += c.size(); freed >= target {
+		if freed, deleted = freed+c.size(), deleted+1; freed >= target || deleted == maxSweptTransactionCookies {
 			return
 		}
 	}

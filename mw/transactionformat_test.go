@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -260,5 +261,22 @@ func TestNextJSTransactionsEvictTheOldest(t *testing.T) {
 	b.get(rt.logout(), "/auth/logout")
 	if b.has("__txn_") {
 		t.Errorf("after logout: %v", b.cookies)
+	}
+}
+
+// A request of many tiny transaction cookies gets a bounded number of deletions from the login
+// and logout routes in the format "nextjs".
+func TestNextJSTransactionDeletionsAreBounded(t *testing.T) {
+	t.Parallel()
+	rt := nextRoutes(t, TransactionFormatNextJS, testSecret, 1_800_000_000)
+	b := newBrowser()
+	for i := range 5000 {
+		b.cookies["__txn_"+strconv.Itoa(i+10)] = "x"
+	}
+	for name, h := range map[string]http.Handler{"login": rt.login(), "logout": rt.logout()} {
+		res := b.do(h, b.request(http.MethodGet, "/auth/"+name, nil))
+		if n := len(res.Header().Values("Set-Cookie")); n > maxSweptTransactionCookies+1 {
+			t.Errorf("%s: %d Set-Cookie lines", name, n)
+		}
 	}
 }
