@@ -188,8 +188,10 @@ func (ts *TransactionStore) discard(h http.Header, r *http.Request, state string
 	if state == "" || len(state) > 128 {
 		return
 	}
-	if _, ok := ts.findNext(r, ts.nextName(state)); ok {
-		ts.cookie.DeleteCookie(h, ts.nextName(state))
+	if name, ok := ts.nextName(state); ok {
+		if _, carried := ts.findNext(r, name); carried {
+			ts.cookie.DeleteCookie(h, name)
+		}
 	}
 	slot := slotOf(state)
 	c := ts.carried(r)[slot]

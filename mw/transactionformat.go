@@ -169,8 +169,15 @@ func (ts *TransactionStore) carriedNext(r *http.Request) []nextCookie {
 	return out
 }
 
-// nextName returns the name of state's cookie in the format "nextjs".
-func (ts *TransactionStore) nextName(state string) string { return ts.cookie.Name + state }
+// nextName returns the name of state's cookie in the format "nextjs", or false when that is a
+// slot's name (the state "0" or "1", which no login has): that cookie holds another login.
+func (ts *TransactionStore) nextName(state string) (string, bool) {
+	name := ts.cookie.Name + state
+	if _, slot := ts.slotNamed(name); slot {
+		return "", false
+	}
+	return name, true
+}
 
 // saveNext writes t's cookie in the format "nextjs" to h, after deleting the oldest of r's
 // transaction cookies the original's cap leaves no room for.
@@ -185,7 +192,11 @@ func (ts *TransactionStore) saveNext(h http.Header, r *http.Request, t *transact
 	if err != nil {
 		return err
 	}
-	name, stamp := ts.nextName(t.State), strconv.FormatInt(t.CreatedAt, 10)
+	name, ok := ts.nextName(t.State)
+	if !ok {
+		return fmt.Errorf("mw: the state %q names a slot's cookie", t.State)
+	}
+	stamp := strconv.FormatInt(t.CreatedAt, 10)
 	written := nextCookie{name: name, value: stamp + ":" + jwe}
 	if written.size() >= MaxNextJSTransactionBytes {
 		return ErrTransactionTooLarge
@@ -232,9 +243,12 @@ func (ts *TransactionStore) evictNext(h http.Header, r *http.Request, written ne
 
 // loadNext returns the live login of state from its cookie of the format "nextjs".
 func (ts *TransactionStore) loadNext(r *http.Request, state string) (*transaction, bool) {
-	name := ts.nextName(state)
-	value, ok := ts.findNext(r, name)
+	name, ok := ts.nextName(state)
 	if !ok || ts.jwe == nil {
+		return nil, false
+	}
+	value, ok := ts.findNext(r, name)
+	if !ok {
 		return nil, false
 	}
 	createdAt, jwe := nextValue(value)

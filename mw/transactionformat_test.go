@@ -280,3 +280,29 @@ func TestNextJSTransactionDeletionsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// A callback whose state names a slot ("0", "1") leaves the login in progress in that slot
+// alone: the cookie named after that state is the slot's.
+func TestCallbackForASlotNamedStateKeepsTheSlot(t *testing.T) {
+	t.Parallel()
+	for _, format := range []TransactionFormat{TransactionFormatSlots, TransactionFormatNextJS} {
+		rt := nextRoutes(t, format, testSecret, 1_800_000_000)
+		b := newBrowser()
+		h := http.Header{}
+		if err := rt.txns.save(h, loginRequest(), &transaction{State: stateInSlot(t, 0), Nonce: "n", CodeVerifier: "v", ReturnTo: "/", MaxAge: -1}); err != nil {
+			t.Fatal(err)
+		}
+		if format == TransactionFormatNextJS {
+			b.cookies["__txn_0"] = "1800000000.slot-login"
+		} else {
+			b.apply(h)
+		}
+		res := b.get(rt.callback(), callbackURL(url.Values{"code": {"c"}, "state": {"0"}}))
+		if res.Code != http.StatusBadRequest {
+			t.Fatalf("%s: callback %d, want 400", format, res.Code)
+		}
+		if _, ok := b.cookies["__txn_0"]; !ok {
+			t.Errorf("%s: the callback for state 0 deleted the login in slot 0", format)
+		}
+	}
+}
