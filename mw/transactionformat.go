@@ -104,9 +104,9 @@ func fromNext(n *nextTransaction, createdAt int64) (*transaction, bool) {
 	return t, true
 }
 
-// nextReturnTo returns the path a Next.js login lands on. The original keeps returnTo as an
-// absolute URL of its own origin (or as given to its store); authchain keeps the path, query
-// and fragment, checked as the login route checks a returnTo, else "/".
+// nextReturnTo returns the path a Next.js login lands on. The original keeps returnTo's path,
+// query and fragment, as authchain does; an absolute URL (which its store takes too) is cut
+// to those. The result is checked as the login route checks a returnTo, else it is "/".
 func nextReturnTo(raw string) string {
 	base := &url.URL{Scheme: "https", Host: "app.invalid", Path: "/"}
 	if u, err := url.Parse(raw); err == nil && u.IsAbs() && (u.Scheme == "http" || u.Scheme == "https") {
