@@ -57,8 +57,13 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	txnJWE, err := session.NewJWECodec(r.Secret, r.RetiredSecrets...)
+	if err != nil {
+		return nil, err
+	}
 	c.mountRoutes(mw.NewTransactionStore(mw.TransactionStoreOptions{
-		Codec: txnCodec, Cookie: r.transactionCookie(), MaxAge: r.TransactionCookie.MaxAge, Now: r.Now,
+		Codec: txnCodec, JWE: txnJWE, Format: r.TransactionCookie.Format,
+		Cookie: r.transactionCookie(), MaxAge: r.TransactionCookie.MaxAge, Now: r.Now,
 	}))
 	c.rolling = mw.RollingSession(mw.RollingSessionOptions{Manager: c.sessions, Logger: c.logger})
 	return c, nil

@@ -199,12 +199,27 @@ type SessionConfig struct {
 // DisableHostPrefix is set.
 type CookieConfig = session.CookieOptions
 
-// TransactionCookieConfig configures the login transaction cookies. A browser holds at most
-// mw.TransactionSlots of them, each at most mw.MaxTransactionCookieBytes, however many logins
-// it starts; a new login replaces the oldest when every slot is taken.
+// TransactionCookieConfig configures the login transaction cookies. In the default format
+// ("slots") a browser holds at most mw.TransactionSlots of them, each at most
+// mw.MaxTransactionCookieBytes, however many logins it starts; a new login replaces the
+// oldest when every slot is taken.
 type TransactionCookieConfig struct {
+	// Format is how new logins' cookies are written (AUTH0_TRANSACTION_COOKIE_FORMAT):
+	//
+	//   - mw.TransactionFormatSlots ("slots", the default): Prefix + slot number, sealed
+	//     with securecookie; at most two per browser, whatever the logins' order.
+	//   - mw.TransactionFormatNextJS ("nextjs"): nextjs-auth0 v4's Prefix + state holding
+	//     "<unixSeconds>%3A<JWE>", one per login, so that a login started here completes on
+	//     a Next.js application's callback with the same secret. Logins started one after
+	//     another keep them under mw.MaxNextJSTransactionBytes together (the oldest are
+	//     deleted, as the original does); logins whose requests leave before the previous
+	//     response arrived each add one, without bound.
+	//
+	// The callback reads both formats whatever this is, so a login a Next.js application
+	// started completes here either way.
+	Format mw.TransactionFormat
 	// Prefix starts their names, which are Prefix followed by the slot number ("__txn_0",
-	// "__txn_1"); default "__txn_".
+	// "__txn_1") or, in the format "nextjs", by the login's state; default "__txn_".
 	Prefix string
 	// Domain is the Domain attribute; default: host-only.
 	Domain string

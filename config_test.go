@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
 
@@ -39,7 +40,7 @@ func TestNewListsEveryProblem(t *testing.T) {
 		Routes:                  authchain.Routes{Login: "auth/login", Logout: "/auth/callback"},
 		Session:                 authchain.SessionConfig{AbsoluteDuration: -1, CookieFormat: "jwt"},
 		AuthorizationParameters: map[string][]string{"scope": {"profile email"}},
-		TransactionCookie:       authchain.TransactionCookieConfig{SameSite: http.SameSiteStrictMode},
+		TransactionCookie:       authchain.TransactionCookieConfig{SameSite: http.SameSiteStrictMode, Format: "cookies"},
 	})
 	if !errors.Is(err, authchain.ErrInvalidConfig) {
 		t.Fatalf("err = %v", err)
@@ -47,7 +48,7 @@ func TestNewListsEveryProblem(t *testing.T) {
 	for _, want := range []string{
 		"Domain", "ClientID", "ClientSecret", "AppBaseURL", "Secret:", "RetiredSecrets", "LogoutStrategy",
 		"Routes.Login", "is used by another route", "Session.AbsoluteDuration", "AuthorizationParameters", "TransactionCookie.SameSite",
-		"Session.CookieFormat",
+		"Session.CookieFormat", "TransactionCookie.Format",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not mention %s:\n%v", want, err)
@@ -124,6 +125,7 @@ func TestConfigFromLookup(t *testing.T) {
 		"AUTH0_COOKIE_DISABLE_HOST_PREFIX": "true",
 		"AUTH0_COOKIE_FORMAT":              "SecureCookie",
 		"AUTH0_COOKIE_ACCEPT_OTHER_FORMAT": "true",
+		"AUTH0_TRANSACTION_COOKIE_FORMAT":  "NextJS",
 	}
 	cfg, err := authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
@@ -134,7 +136,8 @@ func TestConfigFromLookup(t *testing.T) {
 		len(cfg.RetiredSecrets) != 1 || cfg.AppBaseURL != "https://app.example.com" ||
 		c.Domain != "example.com" || c.Path != "/app" || !c.Secure || c.SameSite != http.SameSiteStrictMode || !c.Transient ||
 		!c.DisableHostPrefix || !cfg.TransactionCookie.DisableHostPrefix ||
-		cfg.Session.CookieFormat != session.FormatSecureCookie || !cfg.Session.AcceptOtherCookieFormat {
+		cfg.Session.CookieFormat != session.FormatSecureCookie || !cfg.Session.AcceptOtherCookieFormat ||
+		cfg.TransactionCookie.Format != mw.TransactionFormatNextJS {
 		t.Errorf("config = %+v", cfg)
 	}
 	if _, err := authchain.New(cfg); err != nil {
@@ -142,10 +145,10 @@ func TestConfigFromLookup(t *testing.T) {
 	}
 
 	env["AUTH0_COOKIE_SECURE"], env["AUTH0_COOKIE_SAME_SITE"] = "yes please", "sometimes"
-	env["AUTH0_COOKIE_FORMAT"] = "jwt"
+	env["AUTH0_COOKIE_FORMAT"], env["AUTH0_TRANSACTION_COOKIE_FORMAT"] = "jwt", "cookies"
 	_, err = authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err == nil || !strings.Contains(err.Error(), "AUTH0_COOKIE_SECURE") || !strings.Contains(err.Error(), "AUTH0_COOKIE_SAME_SITE") ||
-		!strings.Contains(err.Error(), "AUTH0_COOKIE_FORMAT") {
+		!strings.Contains(err.Error(), "AUTH0_COOKIE_FORMAT") || !strings.Contains(err.Error(), "AUTH0_TRANSACTION_COOKIE_FORMAT") {
 		t.Errorf("bad values: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
 
@@ -23,6 +24,7 @@ import (
 //	AUTH0_COOKIE_DISABLE_HOST_PREFIX (true/false: keep "__session" on https, no "__Host-")
 //	AUTH0_COOKIE_FORMAT                 nextjs (default) or securecookie
 //	AUTH0_COOKIE_ACCEPT_OTHER_FORMAT    true/false: also read the other format (a migration)
+//	AUTH0_TRANSACTION_COOKIE_FORMAT     slots (default) or nextjs: how login cookies are written
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
 //
 // Missing required values are reported by New, with every other problem; ConfigFromEnv
@@ -77,6 +79,12 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		cfg.Session.CookieFormat = session.CookieFormat(strings.ToLower(v))
 		if err := cfg.Session.CookieFormat.Check(); err != nil {
 			errs = append(errs, configError("AUTH0_COOKIE_FORMAT", "%q is not nextjs or securecookie", v))
+		}
+	}
+	if v := get("AUTH0_TRANSACTION_COOKIE_FORMAT"); v != "" {
+		cfg.TransactionCookie.Format = mw.TransactionFormat(strings.ToLower(v))
+		if err := cfg.TransactionCookie.Format.Check(); err != nil {
+			errs = append(errs, configError("AUTH0_TRANSACTION_COOKIE_FORMAT", "%q is not slots or nextjs", v))
 		}
 	}
 	cfg.TransactionCookie.Secure = c.Secure

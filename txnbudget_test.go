@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/authchain/authchain"
 	"github.com/authchain/authchain/mw"
 )
 
@@ -145,5 +146,38 @@ func TestLoginTooLargeToRemember(t *testing.T) {
 	checkErrorPage(t, resp, body, http.StatusBadRequest, "invalid_request")
 	if sc := resp.Header.Values("Set-Cookie"); len(sc) != 0 {
 		t.Errorf("a refused login set cookies: %q", sc)
+	}
+}
+
+// The format "nextjs" bounds the transaction cookies as the original does, by evicting the
+// oldest the login's request carries: logins sent at once carry none of each other's cookies,
+// so each adds one, which is why that format is not the default. The next login started after
+// them brings the total back under the original's cap.
+func TestParallelLoginsInTheNextJSFormatGrowTheCookieHeader(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, appOptions{config: func(c *authchain.Config) {
+		c.TransactionCookie.Format = mw.TransactionFormatNextJS
+	}})
+	u, _ := url.Parse(app.URL)
+	jar, _ := cookiejar.New(nil)
+	txnBytes := func() (n, count int) {
+		for _, c := range jar.Cookies(u) {
+			if strings.HasPrefix(c.Name, "__txn_") {
+				n, count = n+len(c.Name)+1+len(c.Value)-len("%3A")+1, count+1
+			}
+		}
+		return n, count
+	}
+	for _, resp := range parallelLogins(t, app, jar, 20) {
+		jar.SetCookies(u, resp.Cookies())
+	}
+	if n, count := txnBytes(); count != 20 || n < 8<<10 {
+		t.Fatalf("20 parallel logins left %d transaction cookies of %d bytes, want 20 over 8 KB", count, n)
+	}
+	for _, resp := range parallelLogins(t, app, jar, 1) {
+		jar.SetCookies(u, resp.Cookies())
+	}
+	if n, count := txnBytes(); n >= mw.MaxNextJSTransactionBytes || count == 0 {
+		t.Fatalf("the next login left %d transaction cookies of %d bytes, want fewer than %d bytes", count, n, mw.MaxNextJSTransactionBytes)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/authchain/authchain/internal/clientauth"
 	"github.com/authchain/authchain/internal/returnto"
+	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
 
@@ -219,6 +220,9 @@ func (r *resolved) resolveCookies() error {
 	}
 	if r.TransactionCookie.SameSite == http.SameSiteStrictMode {
 		errs = append(errs, configError("TransactionCookie.SameSite", "Strict would drop the cookie on the callback from the provider; use Lax"))
+	}
+	if f := r.TransactionCookie.Format; f.Check() != nil {
+		errs = append(errs, configError("TransactionCookie.Format", "%q is not %q or %q", string(f), mw.TransactionFormatSlots, mw.TransactionFormatNextJS))
 	}
 	if f := r.Session.CookieFormat; f.Check() != nil {
 		errs = append(errs, configError("Session.CookieFormat", "%q is not %q or %q", string(f), session.FormatNextJS, session.FormatSecureCookie))

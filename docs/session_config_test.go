@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/authchain/authchain"
+	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
 
@@ -121,4 +123,25 @@ func Example_cookieEnvironment() {
 
 var sameSite = map[http.SameSite]string{
 	http.SameSiteDefaultMode: "Default", http.SameSiteLaxMode: "Lax", http.SameSiteStrictMode: "Strict", http.SameSiteNoneMode: "None",
+}
+
+// A login started here can complete on a Next.js application's callback when its transaction
+// cookie is the original's: __txn_<state>, holding "<unixSeconds>%3A<JWE>".
+func Example_transactionCookieNextJS() {
+	var cfg authchain.Config
+	cfg.TransactionCookie.Format = mw.TransactionFormatNextJS // AUTH0_TRANSACTION_COOKIE_FORMAT=nextjs
+	tb := start(cfg, func(client *authchain.Client) http.Handler {
+		return client.Middleware(http.NotFoundHandler())
+	})
+	defer tb.Close()
+
+	_, header, _ := tb.Fetch(http.MethodGet, "/auth/login")
+	authorize, _ := url.Parse(header.Get("Location"))
+	state := authorize.Query().Get("state")
+	for _, c := range (&http.Response{Header: header}).Cookies() {
+		stamp, jwe, _ := strings.Cut(c.Value, "%3A")
+		fmt.Println(c.Name == "__txn_"+state, len(stamp), strings.Count(jwe, "."), c.MaxAge, c.HttpOnly, c.SameSite == http.SameSiteLaxMode)
+	}
+	// Output:
+	// true 10 4 3600 true true
 }

@@ -93,7 +93,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, &CallbackError{Code: CodeInvalidState, Status: http.StatusBadRequest, Err: errors.New("the state parameter is invalid or the login expired")}, "")
 		return
 	}
-	c.opts.Transactions.delete(w.Header(), state)
+	c.opts.Transactions.delete(w.Header(), txn)
 	s, err := c.complete(r, txn)
 	if err == nil {
 		err = c.save(w, r, s)
@@ -102,7 +102,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err, txn.ReturnTo)
 		return
 	}
-	c.opts.Transactions.deleteOthers(w.Header(), r, state)
+	c.opts.Transactions.deleteOthers(w.Header(), r, txn)
 	c.opts.OnCallback(w, r, CallbackResult{Session: s, ReturnTo: txn.ReturnTo})
 }
 

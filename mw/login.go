@@ -122,7 +122,7 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 		l.fail(w, r, returnTo, http.StatusBadGateway, "provider_unavailable", "The identity provider could not be reached. Please try again.")
 		return
 	}
-	if err := l.remember(w.Header(), txn); err != nil {
+	if err := l.remember(w.Header(), r, txn); err != nil {
 		if errors.Is(err, ErrTransactionTooLarge) {
 			l.fail(w, r, returnTo, http.StatusBadRequest, "invalid_request", "The authorization parameters are too long.")
 			return
@@ -147,11 +147,11 @@ func (l *Login) fail(w http.ResponseWriter, r *http.Request, returnTo string, st
 
 // remember saves txn's cookie to h. A returnTo too long to fit in the cookie is dropped: the
 // login lands on the default instead.
-func (l *Login) remember(h http.Header, txn *transaction) error {
-	err := l.opts.Transactions.save(h, txn)
+func (l *Login) remember(h http.Header, r *http.Request, txn *transaction) error {
+	err := l.opts.Transactions.save(h, r, txn)
 	if errors.Is(err, ErrTransactionTooLarge) && txn.ReturnTo != l.opts.SignInReturnToPath {
 		txn.ReturnTo = l.opts.SignInReturnToPath
-		err = l.opts.Transactions.save(h, txn)
+		err = l.opts.Transactions.save(h, r, txn)
 	}
 	return err
 }

@@ -21,6 +21,8 @@ type transaction struct {
 	// MaxAge is the max_age the login asked for, in seconds; -1 when none.
 	MaxAge    int64 `json:"maxAge"`
 	CreatedAt int64 `json:"createdAt"`
+	// cookieName is the name of the cookie the login was read from.
+	cookieName string
 }
 
 // Transaction cookie defaults and bounds. A browser holds at most TransactionSlots transaction
@@ -55,6 +57,8 @@ var ErrTransactionTooLarge = errors.New("mw: the login's transaction is too larg
 // number of them cannot grow the browser's Cookie header past a fixed size.
 type TransactionStore struct {
 	codec  *session.Codec
+	jwe    *session.JWECodec
+	format TransactionFormat
 	cookie session.CookieOptions // Name holds the prefix
 	maxAge time.Duration
 	now    func() time.Time
@@ -62,8 +66,17 @@ type TransactionStore struct {
 
 // TransactionStoreOptions configures a TransactionStore.
 type TransactionStoreOptions struct {
-	// Codec seals the cookies (purpose session.PurposeTransaction). Required.
+	// Codec seals the cookies of the format "slots" (purpose session.PurposeTransaction).
+	// Required.
 	Codec *session.Codec
+	// JWE seals the cookies of the format "nextjs" (see session.JWECodec). Required with
+	// that format; with the format "slots" it is optional, and when given the callback also
+	// completes the logins whose cookie is in the format "nextjs", as a Next.js application
+	// with the same secret writes them.
+	JWE *session.JWECodec
+	// Format is how new logins' cookies are written: TransactionFormatSlots (the default)
+	// or TransactionFormatNextJS. The callback reads both (the format "nextjs" with JWE).
+	Format TransactionFormat
 	// Cookie holds the attributes; its Name is the prefix (default "__txn_"). SameSite must
 	// stay Lax or None: the callback is a cross-site navigation.
 	Cookie session.CookieOptions
@@ -78,6 +91,13 @@ func NewTransactionStore(opts TransactionStoreOptions) *TransactionStore {
 	if opts.Codec == nil {
 		panic("mw: NewTransactionStore needs a codec")
 	}
+	opts.Format = opts.Format.WithDefault()
+	if err := opts.Format.Check(); err != nil {
+		panic(err.Error())
+	}
+	if opts.Format == TransactionFormatNextJS && opts.JWE == nil {
+		panic("mw: NewTransactionStore needs a JWE codec for the format \"nextjs\"")
+	}
 	c := opts.Cookie
 	if c.Name == "" {
 		c.Name = DefaultTransactionPrefix
@@ -90,13 +110,19 @@ func NewTransactionStore(opts TransactionStoreOptions) *TransactionStore {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &TransactionStore{codec: opts.Codec, cookie: c, maxAge: opts.MaxAge, now: opts.Now}
+	return &TransactionStore{codec: opts.Codec, jwe: opts.JWE, format: opts.Format, cookie: c, maxAge: opts.MaxAge, now: opts.Now}
 }
 
-// Save writes t's cookie, in the slot of t.State, to h; it replaces the login that held the
-// slot. It returns ErrTransactionTooLarge, and writes nothing, when the cookie would be larger
-// than MaxTransactionCookieBytes.
-func (ts *TransactionStore) save(h http.Header, t *transaction) error {
+// Save writes t's cookie to h for a browser that sent r: in the format "slots", in the slot
+// of t.State, replacing the login that held the slot; in the format "nextjs", named after
+// t.State, after deleting the oldest of r's transaction cookies beyond
+// MaxNextJSTransactionBytes. It returns ErrTransactionTooLarge, and writes nothing, when the
+// cookie would be larger than its format allows (MaxTransactionCookieBytes,
+// MaxNextJSTransactionBytes).
+func (ts *TransactionStore) save(h http.Header, r *http.Request, t *transaction) error {
+	if ts.format == TransactionFormatNextJS {
+		return ts.saveNext(h, r, t)
+	}
 	now := ts.now()
 	t.CreatedAt = now.Unix()
 	name := ts.slotName(slotOf(t.State))
@@ -114,16 +140,21 @@ func (ts *TransactionStore) save(h http.Header, t *transaction) error {
 
 // Load returns the transaction for state from r's cookies, or false when there is none or it
 // does not open, belongs to another state (the slot's newer login), or is older than the
-// store's MaxAge.
+// store's MaxAge (a cookie of the format "nextjs": than its exp claim). The cookie named
+// after state (format "nextjs") is looked for first, then state's slot.
 func (ts *TransactionStore) load(r *http.Request, state string) (*transaction, bool) {
 	if state == "" || len(state) > 128 {
 		return nil, false
+	}
+	if t, ok := ts.loadNext(r, state); ok {
+		return t, true
 	}
 	slot := slotOf(state)
 	t, ok := ts.open(slot, ts.carried(r)[slot])
 	if !ok || t.State != state {
 		return nil, false
 	}
+	t.cookieName = ts.slotName(slot)
 	return t, true
 }
 
@@ -144,17 +175,23 @@ func (ts *TransactionStore) open(slot int, c slotCookie) (*transaction, bool) {
 	return &t, true
 }
 
-// Delete deletes the cookie of state's slot.
-func (ts *TransactionStore) delete(h http.Header, state string) {
-	ts.cookie.DeleteCookie(h, ts.slotName(slotOf(state)))
+// Delete deletes the cookie t was read from.
+func (ts *TransactionStore) delete(h http.Header, t *transaction) {
+	ts.cookie.DeleteCookie(h, t.cookieName)
 }
 
-// Discard deletes the cookie of state's slot if r carries one that holds no live login of
-// another state: one that no longer opens, has expired, or is state's own. A callback for a
-// state the browser does not know leaves the login in progress in that slot alone.
+// Discard deletes the cookie named after state if r carries one (it can hold no other login),
+// and the cookie of state's slot if r carries one that holds no live login of another state:
+// one that no longer opens, has expired, or is state's own. A callback for a state the browser
+// does not know leaves the login in progress in that slot alone.
 func (ts *TransactionStore) discard(h http.Header, r *http.Request, state string) {
 	if state == "" || len(state) > 128 {
 		return
+	}
+	if name, ok := ts.nextName(state); ok {
+		if _, carried := ts.findNext(r, name); carried {
+			ts.cookie.DeleteCookie(h, name)
+		}
 	}
 	slot := slotOf(state)
 	c := ts.carried(r)[slot]
@@ -162,26 +199,27 @@ func (ts *TransactionStore) discard(h http.Header, r *http.Request, state string
 		return
 	}
 	if t, ok := ts.open(slot, c); !ok || t.State == state {
-		ts.delete(h, state)
+		ts.cookie.DeleteCookie(h, ts.slotName(slot))
 	}
 }
 
-// DeleteAll deletes every transaction cookie r carries: at most TransactionSlots cookies,
-// found in one pass over r's Cookie header.
+// DeleteAll deletes every transaction cookie r carries: its slots, and, in the format
+// "nextjs", at most maxSweptTransactionCookies cookies named after a state.
 func (ts *TransactionStore) deleteAll(h http.Header, r *http.Request) {
-	ts.deleteCarried(h, r, -1)
+	ts.deleteCarried(h, r, "")
 }
 
-// DeleteOthers deletes the transaction cookies r carries except the one of state's slot, as a
-// completed login does with the logins it made pointless.
-func (ts *TransactionStore) deleteOthers(h http.Header, r *http.Request, state string) {
-	ts.deleteCarried(h, r, slotOf(state))
+// DeleteOthers deletes the transaction cookies r carries except the one t was read from
+// (which Delete deletes), as a completed login does with the logins it made pointless.
+func (ts *TransactionStore) deleteOthers(h http.Header, r *http.Request, t *transaction) {
+	ts.deleteCarried(h, r, t.cookieName)
 }
 
-func (ts *TransactionStore) deleteCarried(h http.Header, r *http.Request, keep int) {
+func (ts *TransactionStore) deleteCarried(h http.Header, r *http.Request, keep string) {
 	for slot, c := range ts.carried(r) {
-		if c.present && slot != keep {
-			ts.cookie.DeleteCookie(h, ts.slotName(slot))
+		if name := ts.slotName(slot); c.present && name != keep {
+			ts.cookie.DeleteCookie(h, name)
 		}
 	}
+	ts.deleteNext(h, r, keep)
 }

@@ -70,7 +70,7 @@ func TestTransactionRoundTripAndExpiry(t *testing.T) {
 		t.Fatalf("NewState = %q, %v; want 32 random bytes, base64url", state, err)
 	}
 	h := http.Header{}
-	if err := ts.save(h, &transaction{State: state, Nonce: "n", CodeVerifier: "v", ReturnTo: "/x", MaxAge: -1}); err != nil {
+	if err := ts.save(h, httptest.NewRequest(http.MethodGet, "/", nil), &transaction{State: state, Nonce: "n", CodeVerifier: "v", ReturnTo: "/x", MaxAge: -1}); err != nil {
 		t.Fatal(err)
 	}
 	line := h.Get("Set-Cookie")
@@ -98,7 +98,7 @@ func TestTransactionRefusesAMovedCookie(t *testing.T) {
 	ts := newTransactions(t, clk)
 	s0, s1 := stateInSlot(t, 0), stateInSlot(t, 1)
 	h := http.Header{}
-	_ = ts.save(h, &transaction{State: s0})
+	_ = ts.save(h, httptest.NewRequest(http.MethodGet, "/", nil), &transaction{State: s0})
 	value := (&http.Response{Header: h}).Cookies()[0].Value
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.AddCookie(&http.Cookie{Name: "__txn_1", Value: value})
@@ -121,7 +121,7 @@ func TestTransactionSlotsBoundTheCookies(t *testing.T) {
 		}
 		states = append(states, state)
 		h := http.Header{}
-		if err := ts.save(h, &transaction{State: state, ReturnTo: "/"}); err != nil {
+		if err := ts.save(h, httptest.NewRequest(http.MethodGet, "/", nil), &transaction{State: state, ReturnTo: "/"}); err != nil {
 			t.Fatal(err)
 		}
 		applyTo(jar, h)
@@ -173,7 +173,7 @@ func TestTransactionCookieSizeIsBounded(t *testing.T) {
 	fits := &transaction{State: token, Nonce: token, CodeVerifier: token, Scope: DefaultScope,
 		Audience: "https://api.example.com/", ReturnTo: "/" + strings.Repeat("r", 249), MaxAge: -1}
 	h := http.Header{}
-	if err := ts.save(h, fits); err != nil {
+	if err := ts.save(h, httptest.NewRequest(http.MethodGet, "/", nil), fits); err != nil {
 		t.Fatalf("a login with a 250-byte returnTo and an audience: %v", err)
 	}
 	c := (&http.Response{Header: h}).Cookies()[0]
@@ -183,7 +183,7 @@ func TestTransactionCookieSizeIsBounded(t *testing.T) {
 	tooLarge := *fits
 	tooLarge.ReturnTo = "/" + strings.Repeat("r", 4000)
 	h = http.Header{}
-	if err := ts.save(h, &tooLarge); !errors.Is(err, ErrTransactionTooLarge) || len(h) != 0 {
+	if err := ts.save(h, httptest.NewRequest(http.MethodGet, "/", nil), &tooLarge); !errors.Is(err, ErrTransactionTooLarge) || len(h) != 0 {
 		t.Errorf("a 4 KB returnTo: %v, headers %v; want ErrTransactionTooLarge and nothing written", err, h)
 	}
 }
@@ -223,7 +223,7 @@ func TestTransactionDeletesOnlyTheSlots(t *testing.T) {
 		t.Errorf("DeleteAll deleted %v (%d lines), want __txn_0 and __txn_1", got, len(h.Values("Set-Cookie")))
 	}
 	h = http.Header{}
-	ts.deleteOthers(h, r, stateInSlot(t, 0))
+	ts.deleteOthers(h, r, &transaction{cookieName: "__txn_0"})
 	if got := deleted(h); len(got) != 1 || got[0] != "__txn_1" {
 		t.Errorf("DeleteOthers deleted %v, want __txn_1", got)
 	}
@@ -276,7 +276,7 @@ func TestDiscardKeepsAnotherLiveLoginOfTheSlot(t *testing.T) {
 		}
 	}
 	h := http.Header{}
-	_ = ts.save(h, &transaction{State: live})
+	_ = ts.save(h, httptest.NewRequest(http.MethodGet, "/", nil), &transaction{State: live})
 	r := withCookies(h)
 
 	h = http.Header{}

@@ -56,10 +56,14 @@ func (ts *TransactionStore) slotNamed(name string) (int, bool) {
 	return slot, true
 }
 
-// NewState returns a new login's state: 32 random bytes, base64url-encoded, whose slot is
+// NewState returns a new login's state: 32 random bytes, base64url-encoded; in the format
+// "slots", one whose slot is
 // one r does not use (picked at random, so that logins started at the same moment spread over
 // the slots), or else the slot of r's oldest login.
 func (ts *TransactionStore) newState(r *http.Request) (string, error) {
+	if ts.format == TransactionFormatNextJS {
+		return randomToken()
+	}
 	want := ts.freeSlot(r)
 	for {
 		state, err := randomToken()

@@ -7,7 +7,9 @@
 //
 // A write request is {"kind", "secret", "now"?, "cookieName"?, and "session" | "id" |
 // "transaction"}; kind is "session" (the stateless store, chunked when large, with connection
-// token cookies for session.connectionTokenSets), "stateful" (the id cookie) or "transaction".
+// token cookies for session.connectionTokenSets), "stateful" (the id cookie) or "transaction"
+// (TransactionStore.save as a login calls it: "cookies" are the login request's, whose oldest
+// transaction cookies it evicts beyond its cap; the output's "deleted" names them).
 // A read request is {"kind", "secret", "cookies": [{"name", "value"}], "cookieName"?,
 // "state"?}. The package's functions that its entry points do not export (the session and
 // transaction stores, encrypt and decrypt) are imported by path.
@@ -42,7 +44,7 @@ async function withClock(now, fn) {
 // jar returns the request cookies of a Cookie header that carries list, parsed as the package
 // parses a request's.
 function jar(list = []) {
-  const header = list.map((c) => `${c.name}=${c.value}`).join("; ");
+  const header = (list ?? []).map((c) => `${c.name}=${c.value}`).join("; ");
   return new cookies.RequestCookies(new Headers(header ? { cookie: header } : {}));
 }
 
@@ -50,6 +52,7 @@ function jar(list = []) {
 // each Set-Cookie line that is not a deletion), and the Set-Cookie lines.
 function written(resCookies) {
   const lines = [];
+  const deleted = resCookies.getAll().filter((c) => c.value === "").map((c) => c.name);
   for (const c of resCookies.getAll()) {
     const one = new cookies.ResponseCookies(new Headers());
     one.set(c);
@@ -59,7 +62,7 @@ function written(resCookies) {
     .map((line) => line.slice(0, line.indexOf(";") < 0 ? line.length : line.indexOf(";")))
     .map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1) }))
     .filter((c) => c.value !== "");
-  return { cookies: set, setCookie: lines };
+  return { cookies: set, setCookie: lines, deleted };
 }
 
 function memoryStore() {
@@ -91,7 +94,7 @@ async function write(req) {
       }
       case "transaction": {
         const store = new TransactionStore({ secret: req.secret });
-        await store.save(resCookies, structuredClone(req.transaction), jar());
+        await store.save(resCookies, structuredClone(req.transaction), jar(req.cookies));
         return written(resCookies);
       }
       case "generateSessionCookie": {
