@@ -13,19 +13,17 @@
 //	)
 //
 //	func main() {
-//		cfg, err := authchain.ConfigFromEnv()
+//		client, err := authchain.NewFromEnv() // one error listing every missing or invalid value
 //		if err != nil {
 //			log.Fatal(err)
 //		}
-//		client, err := authchain.New(cfg) // one error listing every missing or invalid value
-//		if err != nil {
-//			log.Fatal(err)
-//		}
-//		http.Handle("/", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-//			u, _ := authchain.UserFrom(r.Context())
-//			fmt.Fprintf(w, "Hello, %s!", u.Name())
-//		})))
+//		http.Handle("/", client.RequireAuth(http.HandlerFunc(hello)))
 //		log.Fatal(http.ListenAndServe(":3000", client.Middleware(http.DefaultServeMux)))
+//	}
+//
+//	func hello(w http.ResponseWriter, r *http.Request) {
+//		u, _ := authchain.UserFrom(r.Context())
+//		fmt.Fprintf(w, "Hello, %s!", u.Name())
 //	}
 //
 // client.Middleware serves the login, callback, logout, profile and access-token routes under

@@ -32,6 +32,17 @@ import (
 // returns.
 func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv) }
 
+// NewFromEnv returns the Client of the configuration the environment describes: ConfigFromEnv,
+// then New. Its error lists every missing or invalid value. To set what the environment
+// cannot (hooks, a store, a logger), call ConfigFromEnv and New instead.
+func NewFromEnv() (*Client, error) {
+	cfg, err := ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg)
+}
+
 // ConfigFromLookup is ConfigFromEnv with the environment read through lookup.
 func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	get := func(name string) string {

@@ -14,19 +14,18 @@ import (
 
 // A whole application: the program the package documentation starts with.
 func Example() {
-	cfg, err := authchain.ConfigFromEnv()
+	client, err := authchain.NewFromEnv() // one error listing every missing or invalid value
 	if err != nil {
 		log.Fatal(err)
 	}
-	client, err := authchain.New(cfg) // one error listing every missing or invalid value
-	if err != nil {
-		log.Fatal(err)
-	}
-	http.Handle("/", client.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _ := authchain.UserFrom(r.Context())
-		fmt.Fprintf(w, "Hello, %s!", u.Name())
-	})))
+	http.Handle("/", client.RequireAuth(http.HandlerFunc(hello)))
 	log.Fatal(http.ListenAndServe(":3000", client.Middleware(http.DefaultServeMux)))
+}
+
+// hello greets the signed-in user.
+func hello(w http.ResponseWriter, r *http.Request) {
+	u, _ := authchain.UserFrom(r.Context())
+	fmt.Fprintf(w, "Hello, %s!", u.Name())
 }
 
 // The program in the package documentation is Example's body, so it compiles.
@@ -54,7 +53,11 @@ func TestPackageDocProgramIsExample(t *testing.T) {
 	if !ok {
 		t.Fatalf("the package documentation has no func main:\n%s", main)
 	}
-	if want := string(example[1]) + "\n}"; body != want {
+	body, rest, _ := strings.Cut(body, "\n}\n")
+	if want := string(example[1]); body != want {
 		t.Errorf("the package documentation's main is not Example's body:\n%s\nwant:\n%s", body, want)
+	}
+	if !strings.Contains(string(src), strings.TrimSpace(rest)) {
+		t.Errorf("the package documentation's helpers are not those of example_program_test.go:\n%s", rest)
 	}
 }
