@@ -22,7 +22,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Header.Set("User-Agent", t.userAgent)
 		}
 		for k, v := range t.header {
-			req.Header[k] = v
+			req.Header[k] = append([]string(nil), v...)
 		}
 	}
 	resp, err := t.next.RoundTrip(req)
