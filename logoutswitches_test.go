@@ -202,3 +202,18 @@ func TestNoTelemetryHeaderForOtherProviders(t *testing.T) {
 		}
 	}
 }
+
+func TestDisableTelemetryFromEnv(t *testing.T) {
+	t.Parallel()
+	for value, want := range map[string]bool{"true": true, "false": false, "": false} {
+		env := map[string]string{"AUTH0_DOMAIN": "tenant.auth0.com", "AUTH0_DISABLE_TELEMETRY": value}
+		cfg, err := authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok && v != "" })
+		if err != nil || cfg.DisableTelemetry != want {
+			t.Errorf("AUTH0_DISABLE_TELEMETRY=%q: DisableTelemetry %v, %v; want %v", value, cfg.DisableTelemetry, err, want)
+		}
+	}
+	env := map[string]string{"AUTH0_DISABLE_TELEMETRY": "maybe"}
+	if _, err := authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err == nil || !strings.Contains(err.Error(), "AUTH0_DISABLE_TELEMETRY") {
+		t.Errorf("a bad value: %v", err)
+	}
+}
