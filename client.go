@@ -92,7 +92,8 @@ func newProvider(r *resolved) (*provider.Provider, error) {
 		RedirectURI: r.absolute(r.routes.Callback), PushedAuthorizationRequests: r.PushedAuthorizationRequests,
 		LogoutStrategy: r.LogoutStrategy, HTTPClient: r.HTTPClient, HTTPTimeout: r.HTTPTimeout,
 		UserAgent: "authchain/" + Version, AllowInsecureRequests: r.AllowInsecureRequests, Now: r.Now,
-		Coordinator: r.RefreshCoordinator,
+		Coordinator: r.RefreshCoordinator, DisableIDTokenHintInOIDCLogoutURL: r.DisableIDTokenHintInOIDCLogoutURL,
+		Auth0Client: r.auth0Client(),
 	})
 	if err != nil {
 		return nil, errors.Join(ErrInvalidConfig, err)

@@ -92,6 +92,14 @@ type Config struct {
 	TransactionCookie TransactionCookieConfig
 	// LogoutStrategy chooses the provider logout; default LogoutAuto.
 	LogoutStrategy LogoutStrategy
+	// DisableIDTokenHintInOIDCLogoutURL leaves the session's ID token out of the provider's
+	// end_session_endpoint URL, which then names the client by client_id only (the original's
+	// includeIdTokenHintInOIDCLogoutUrl: false). Default off: id_token_hint is sent.
+	DisableIDTokenHintInOIDCLogoutURL bool
+	// DisableTelemetry stops the Auth0-Client header (name "authchain" and Version) that every
+	// request to an Auth0 domain carries (the original's enableTelemetry: false). Other
+	// providers never get it. The User-Agent is sent either way.
+	DisableTelemetry bool
 	// BeforeSessionSaved, when set, sees every ID token claim of a login and decides what the
 	// session keeps; without it the session keeps the default claims (mw.DefaultUserClaims()).
 	BeforeSessionSaved func(ctx context.Context, in BeforeSessionSavedInput) (*session.Session, error)

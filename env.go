@@ -26,6 +26,7 @@ import (
 //	AUTH0_COOKIE_ACCEPT_OTHER_FORMAT    true/false: also read the other format (a migration)
 //	AUTH0_TRANSACTION_COOKIE_FORMAT     slots (default) or nextjs: how login cookies are written
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
+//	AUTH0_DISABLE_TELEMETRY             true/false: no Auth0-Client header to an Auth0 domain
 //
 // Missing required values are reported by New, with every other problem; ConfigFromEnv
 // reports only values it cannot parse. Set the rest (hooks, store, logger) on the Config it
@@ -85,6 +86,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	parseBool("AUTH0_COOKIE_TRANSIENT", &c.Transient)
 	parseBool("AUTH0_COOKIE_DISABLE_HOST_PREFIX", &c.DisableHostPrefix)
 	parseBool("AUTH0_ALLOW_INSECURE_REQUESTS", &cfg.AllowInsecureRequests)
+	parseBool("AUTH0_DISABLE_TELEMETRY", &cfg.DisableTelemetry)
 	parseBool("AUTH0_COOKIE_ACCEPT_OTHER_FORMAT", &cfg.Session.AcceptOtherCookieFormat)
 	if v := get("AUTH0_COOKIE_FORMAT"); v != "" {
 		cfg.Session.CookieFormat = session.CookieFormat(strings.ToLower(v))

@@ -28,13 +28,16 @@ type LogoutOptions struct {
 	Logger *slog.Logger
 }
 
-// Logout is the logout route (GET or POST /auth/logout?returnTo=…): it deletes the session
+// Logout is the logout route (GET or POST /auth/logout?returnTo=…&federated&state=…): it deletes the session
 // (every cookie and chunk, and a stored record) and every transaction cookie, revokes the
 // refresh token where the provider can, then sends the browser to the provider's logout (with
 // id_token_hint, logout_hint and the post-logout returnTo, which the provider checks against
 // its allowed list) or, for a local logout, to returnTo when it is on the application's own
-// origin and the application's base path otherwise. A POST takes returnTo from its form body,
-// or else from the query. When the session store (or the logout records) fails, it answers 503
+// origin and the application's base path otherwise. A state parameter is passed on to the
+// provider's end_session_endpoint, which returns it with the browser; federated (present, and
+// not "false") also logs the user out of the identity provider behind Auth0 (Auth0 only; see
+// provider.LogoutRequest). A POST takes these parameters from its form body, or else from the
+// query. When the session store (or the logout records) fails, it answers 503
 // and changes nothing, so that the user can try again.
 //
 // Another site cannot log the user out: a GET whose Sec-Fetch-Site is cross-site, and a POST
@@ -110,7 +113,7 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 	}
 	lo.opts.Transactions.deleteAll(h, r)
 
-	req := provider.LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo)}
+	req := provider.LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo), State: logoutParam(r, "state"), Federated: federated(r)}
 	if s != nil {
 		req.IDTokenHint, req.LogoutHint = s.TokenSet.IDToken, s.Internal.SID
 		if rt := s.TokenSet.RefreshToken; rt != "" {
@@ -189,4 +192,21 @@ func (lo *Logout) localReturnTo(raw string) string {
 		return p
 	}
 	return "/"
+}
+
+// logoutParam returns the parameter name of a POST's form body, or else of the query.
+func logoutParam(r *http.Request, name string) string {
+	if r.Method == http.MethodPost {
+		if v := r.PostForm.Get(name); v != "" {
+			return v
+		}
+	}
+	return r.URL.Query().Get(name)
+}
+
+// federated reports a federated logout: the parameter is present (with any value but "false").
+func federated(r *http.Request) bool {
+	_, inForm := r.PostForm["federated"]
+	_, inQuery := r.URL.Query()["federated"]
+	return (inForm || inQuery) && logoutParam(r, "federated") != "false"
 }

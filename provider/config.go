@@ -52,6 +52,10 @@ type Config struct {
 	PushedAuthorizationRequests bool
 	// LogoutStrategy chooses the logout URL; default LogoutAuto.
 	LogoutStrategy LogoutStrategy
+	// DisableIDTokenHintInOIDCLogoutURL leaves the ID token out of the end_session_endpoint
+	// URL: the provider then knows the client by client_id only (and may ask the user to
+	// confirm). Default off: the session's ID token is sent as id_token_hint.
+	DisableIDTokenHintInOIDCLogoutURL bool
 	// HTTPClient sends the requests to the provider; default http.DefaultClient. It is never
 	// modified: every request gets HTTPTimeout, a response-size bound and a User-Agent, the
 	// back-end endpoints follow no redirect, and discovery follows at most three within the
@@ -61,6 +65,10 @@ type Config struct {
 	HTTPTimeout time.Duration
 	// UserAgent is sent with every request; default "authchain".
 	UserAgent string
+	// Auth0Client, when set, is sent as the Auth0-Client header of every request (Auth0's
+	// telemetry: base64 of a JSON object naming the library and its version; see
+	// Auth0ClientHeader). Default none.
+	Auth0Client string
 	// AllowInsecureRequests allows an http issuer and http endpoints. Use it only against a
 	// local test provider. Default off: https only.
 	AllowInsecureRequests bool

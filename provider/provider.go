@@ -48,7 +48,9 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	hc := outbound.NewClient(cfg.HTTPClient, outbound.Options{Timeout: cfg.HTTPTimeout, UserAgent: cfg.UserAgent})
+	hc := outbound.NewClient(cfg.HTTPClient, outbound.Options{
+		Timeout: cfg.HTTPTimeout, UserAgent: cfg.UserAgent, Header: auth0ClientHeader(cfg.Auth0Client),
+	})
 	disc, err := discovery.New(discovery.Config{Issuer: cfg.Issuer, Client: hc, Now: cfg.Now, AllowInsecure: cfg.AllowInsecureRequests})
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)

@@ -22,6 +22,9 @@ type Options struct {
 	// UserAgent is sent as the User-Agent header of every request; empty
 	// leaves the header as the request has it.
 	UserAgent string
+	// Header holds headers set on every request (replacing the request's own);
+	// it is not modified.
+	Header http.Header
 }
 
 // NewClient returns a new client that sends its requests through base's
@@ -52,6 +55,7 @@ func NewClient(base *http.Client, opts Options) *http.Client {
 	c.Transport = &transport{
 		next:      next,
 		userAgent: opts.UserAgent,
+		header:    opts.Header,
 		maxBytes:  orDefault(opts.MaxResponseBytes, DefaultMaxResponseBytes),
 	}
 	c.Timeout = time.Duration(orDefault(int64(opts.Timeout), int64(DefaultTimeout)))

@@ -5,19 +5,25 @@ import (
 	"net/http"
 )
 
-// transport sets the User-Agent of each request and bounds each response
+// transport sets the User-Agent and the fixed headers of each request and bounds each response
 // body before handing the response back.
 type transport struct {
 	next      http.RoundTripper
 	userAgent string
+	header    http.Header
 	maxBytes  int64
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.userAgent != "" {
+	if t.userAgent != "" || len(t.header) > 0 {
 		req = req.Clone(req.Context())
-		req.Header.Set("User-Agent", t.userAgent)
+		if t.userAgent != "" {
+			req.Header.Set("User-Agent", t.userAgent)
+		}
+		for k, v := range t.header {
+			req.Header[k] = append([]string(nil), v...)
+		}
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
