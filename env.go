@@ -53,9 +53,13 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		Domain:                    get("AUTH0_DOMAIN"),
 		ClientID:                  get("AUTH0_CLIENT_ID"),
 		ClientSecret:              get("AUTH0_CLIENT_SECRET"),
-		AppBaseURL:                get("APP_BASE_URL"),
 		ClientAssertionSigningKey: get("AUTH0_CLIENT_ASSERTION_SIGNING_KEY"),
 		ClientAssertionSigningAlg: get("AUTH0_CLIENT_ASSERTION_SIGNING_ALG"),
+	}
+	if bases := get("APP_BASE_URL"); strings.Contains(bases, ",") {
+		cfg.AppBaseURLs = splitList(bases)
+	} else {
+		cfg.AppBaseURL = bases
 	}
 	if secrets := splitList(get("AUTH0_SECRET")); len(secrets) > 0 {
 		cfg.Secret, cfg.RetiredSecrets = secrets[0], secrets[1:]
