@@ -238,3 +238,29 @@ func TestOriginsFromEnvironment(t *testing.T) {
 		t.Errorf("one URL: AppBaseURL %q, AppBaseURLs %q", cfg.AppBaseURL, cfg.AppBaseURLs)
 	}
 }
+
+func TestOriginsCookiesAreSecureWhenEveryOriginIsHTTPS(t *testing.T) {
+	idp := oidctest.NewServer(t, oidctest.WithSigningKey(idpKey()), oidctest.WithClient(oidctest.Client{ID: testClientID, Secret: testClientSecret}))
+	for _, tc := range []struct {
+		second string
+		secure bool
+	}{{"https://b.example", true}, {"http://b.example", false}} {
+		client, err := authchain.New(authchain.Config{
+			Domain: idp.Issuer(), ClientID: testClientID, ClientSecret: testClientSecret,
+			AppBaseURLs: []string{"https://a.example", tc.second}, Secret: testSecret, AllowInsecureRequests: true,
+			HTTPClient: idp.HTTPClient(), Now: idp.Now,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		client.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://a.example/auth/login", nil))
+		cookies := rec.Result().Cookies()
+		if rec.Code != http.StatusFound || len(cookies) != 1 {
+			t.Fatalf("with %s: login status %d, %d cookies", tc.second, rec.Code, len(cookies))
+		}
+		if cookies[0].Secure != tc.secure {
+			t.Errorf("with %s: transaction cookie Secure = %v, want %v", tc.second, cookies[0].Secure, tc.secure)
+		}
+	}
+}
