@@ -14,7 +14,8 @@ import (
 
 // ConfigFromEnv reads a Config from the environment, with the original SDK's variable names:
 //
-//	AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, APP_BASE_URL
+//	AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
+//	APP_BASE_URL                        AppBaseURL; comma-separated: AppBaseURLs (several origins)
 //	AUTH0_SCOPE, AUTH0_AUDIENCE         the scope and audience of every login
 //	AUTH0_SECRET                        comma-separated: the first seals, the rest are retired
 //	AUTH0_CLIENT_ASSERTION_SIGNING_KEY  PEM private key (private_key_jwt)
