@@ -115,13 +115,16 @@ func (c *Client) mountRoutes(txns *mw.TransactionStore) {
 		Provider: c.provider, Transactions: txns, ClientID: r.ClientID,
 		RedirectURI: r.absolute(r.routes.Callback), AuthorizationParameters: r.AuthorizationParameters,
 		AppBaseURL: r.baseURL, SignInReturnToPath: r.SignInReturnToPath, ErrorPages: pages, Logger: c.logger,
+		BaseURLFor: r.baseURLFunc(),
 	})
 	callback := mw.NewCallback(mw.CallbackOptions{
 		Provider: c.provider, Transactions: txns, Sessions: c.sessions,
 		BeforeSessionSaved: r.BeforeSessionSaved, OnCallback: r.OnCallback, ErrorPages: pages, Now: r.Now, Logger: c.logger,
+		BaseURLFor: r.baseURLFunc(), RedirectURI: r.absolute(r.routes.Callback),
 	})
 	logout := mw.NewLogout(mw.LogoutOptions{
 		Provider: c.provider, Sessions: c.sessions, Transactions: txns, AppBaseURL: r.baseURL, ErrorPages: pages, Logger: c.logger,
+		BaseURLFor: r.baseURLFunc(),
 	})
 	profile := mw.Profile(mw.ProfileOptions{
 		Sessions: c.sessions, NoContentProfileResponseWhenUnauthenticated: r.NoContentProfileResponseWhenUnauthenticated, Logger: c.logger,

@@ -40,8 +40,17 @@ type Config struct {
 	// the curve's algorithm for EC keys.
 	ClientAssertionSigningAlg string
 	// AppBaseURL is the application's origin, with a base path if it is mounted under one
-	// (https://app.example.com). Redirects and returnTo checks use it. Required.
+	// (https://app.example.com). Redirects and returnTo checks use it. Required unless
+	// AppBaseURLs is set.
 	AppBaseURL string
+	// AppBaseURLs serve one application on several origins (custom domains, preview
+	// deployments): absolute http(s) URLs that share one path. The login, callback and logout
+	// routes work on the origin of the request when it is exactly one of these (the scheme
+	// and host of the connection, or of X-Forwarded-Proto and X-Forwarded-Host when those
+	// name a listed origin), and answer 400 on any other. The callback URL on every origin
+	// must be registered with the provider. Cookies are Secure when every entry is https.
+	// Not with AppBaseURL; APP_BASE_URL with commas sets it.
+	AppBaseURLs []string
 	// Secret seals cookies: at least 32 bytes (openssl rand -hex 32). Required.
 	Secret string
 	// RetiredSecrets still open cookies sealed before a rotation of Secret; default none.

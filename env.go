@@ -14,7 +14,8 @@ import (
 
 // ConfigFromEnv reads a Config from the environment, with the original SDK's variable names:
 //
-//	AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, APP_BASE_URL
+//	AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET
+//	APP_BASE_URL                        AppBaseURL; comma-separated: AppBaseURLs (several origins)
 //	AUTH0_SCOPE, AUTH0_AUDIENCE         the scope and audience of every login
 //	AUTH0_SECRET                        comma-separated: the first seals, the rest are retired
 //	AUTH0_CLIENT_ASSERTION_SIGNING_KEY  PEM private key (private_key_jwt)
@@ -54,9 +55,13 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		Domain:                    get("AUTH0_DOMAIN"),
 		ClientID:                  get("AUTH0_CLIENT_ID"),
 		ClientSecret:              get("AUTH0_CLIENT_SECRET"),
-		AppBaseURL:                get("APP_BASE_URL"),
 		ClientAssertionSigningKey: get("AUTH0_CLIENT_ASSERTION_SIGNING_KEY"),
 		ClientAssertionSigningAlg: get("AUTH0_CLIENT_ASSERTION_SIGNING_ALG"),
+	}
+	if bases := get("APP_BASE_URL"); strings.Contains(bases, ",") {
+		cfg.AppBaseURLs = splitList(bases)
+	} else {
+		cfg.AppBaseURL = bases
 	}
 	if secrets := splitList(get("AUTH0_SECRET")); len(secrets) > 0 {
 		cfg.Secret, cfg.RetiredSecrets = secrets[0], secrets[1:]

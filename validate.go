@@ -21,6 +21,7 @@ type resolved struct {
 	Config
 	issuer     string
 	baseURL    *url.URL
+	origins    origins
 	signingKey crypto.Signer
 	routes     Routes
 }
@@ -143,18 +144,34 @@ func (r *resolved) resolveClient() error {
 }
 
 func (r *resolved) resolveBaseURL() error {
-	if r.AppBaseURL == "" {
+	switch {
+	case len(r.AppBaseURLs) > 0 && r.AppBaseURL != "":
+		return configError("AppBaseURLs", "set AppBaseURL or AppBaseURLs, not both")
+	case len(r.AppBaseURLs) > 0:
+		return r.resolveBaseURLs()
+	case r.AppBaseURLs != nil:
+		return configError("AppBaseURLs", "is empty")
+	case r.AppBaseURL == "":
 		return configError("AppBaseURL", "required (APP_BASE_URL)")
 	}
-	u, err := url.Parse(r.AppBaseURL)
+	u, err := parseBaseURL(r.AppBaseURL)
+	if err != nil {
+		return configError("AppBaseURL", "%v", err)
+	}
+	r.baseURL = u
+	return nil
+}
+
+// parseBaseURL parses an application base URL, its path ending in a slash.
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return configError("AppBaseURL", "must be an absolute http(s) URL without query or fragment")
+		return nil, errors.New("must be an absolute http(s) URL without query or fragment")
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
-	r.baseURL = u
-	return nil
+	return u, nil
 }
 
 func checkSecrets(secret string, retired []string) error {
@@ -230,7 +247,18 @@ func (r *resolved) resolveCookies() error {
 	return errors.Join(errs...)
 }
 
-func (r *resolved) httpsBase() bool { return r.baseURL != nil && r.baseURL.Scheme == "https" }
+// httpsBase reports whether every base URL of the application is https.
+func (r *resolved) httpsBase() bool {
+	if r.baseURL == nil {
+		return false
+	}
+	for _, u := range r.origins.all() {
+		if u.Scheme != "https" {
+			return false
+		}
+	}
+	return r.baseURL.Scheme == "https"
+}
 
 func checkScope(params url.Values) error {
 	if scope := params.Get("scope"); scope == "" || slices.Contains(strings.Fields(scope), "openid") {

@@ -35,6 +35,13 @@ type CallbackOptions struct {
 	Transactions *TransactionStore
 	// Sessions writes the new session. Required.
 	Sessions session.Manager
+	// BaseURLFor, when set with RedirectURI, serves an application on several origins: the
+	// code exchange sends RedirectURI moved to the request's origin (the callback URL the
+	// login sent), and a request on an origin that is not the application's is answered 400.
+	// Default: the provider's own redirect URI.
+	BaseURLFor BaseURLFunc
+	// RedirectURI is the absolute URL of the callback route; only used with BaseURLFor.
+	RedirectURI string
 	// BeforeSessionSaved, when set, sees every ID token claim and decides what the session
 	// keeps; without it the session keeps DefaultUserClaims.
 	BeforeSessionSaved BeforeSessionSavedFunc
@@ -81,6 +88,15 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	var redirectURI string
+	if c.opts.BaseURLFor != nil {
+		st, ok := siteFor(r, c.opts.BaseURLFor, nil, c.opts.RedirectURI)
+		if !ok {
+			c.opts.ErrorPages.writeInvalidOrigin(w, r)
+			return
+		}
+		redirectURI = st.redirectURI
+	}
 	q := r.URL.Query()
 	state := q.Get("state")
 	if state == "" {
@@ -94,7 +110,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.opts.Transactions.delete(w.Header(), txn)
-	s, err := c.complete(r, txn)
+	s, err := c.complete(r, txn, redirectURI)
 	if err == nil {
 		err = c.save(w, r, s)
 	}
@@ -124,7 +140,8 @@ func (c *Callback) save(w http.ResponseWriter, r *http.Request, s *session.Sessi
 }
 
 // complete runs the login from the provider's response to the saved session.
-func (c *Callback) complete(r *http.Request, txn *transaction) (*session.Session, *CallbackError) {
+// redirectURI, when set, is the redirect_uri the login sent.
+func (c *Callback) complete(r *http.Request, txn *transaction, redirectURI string) (*session.Session, *CallbackError) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	if err := c.opts.Provider.CheckIssuer(ctx, q); err != nil {
@@ -142,7 +159,7 @@ func (c *Callback) complete(r *http.Request, txn *transaction) (*session.Session
 	if txn.MaxAge >= 0 {
 		maxAge = time.Duration(txn.MaxAge) * time.Second
 	}
-	tokens, err := c.opts.Provider.Exchange(ctx, code, txn.CodeVerifier, provider.IDTokenCheck{Nonce: txn.Nonce, MaxAge: maxAge})
+	tokens, err := c.opts.Provider.Exchange(ctx, code, txn.CodeVerifier, provider.IDTokenCheck{Nonce: txn.Nonce, MaxAge: maxAge}, provider.WithRedirectURI(redirectURI))
 	if err != nil {
 		return nil, providerError(CodeAuthorizationCodeGrantError, http.StatusBadRequest, err)
 	}

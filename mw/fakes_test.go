@@ -82,7 +82,7 @@ func (p *fakeProvider) CheckIssuer(_ context.Context, response url.Values) error
 	return p.issuerErr
 }
 
-func (p *fakeProvider) Exchange(_ context.Context, code, codeVerifier string, check provider.IDTokenCheck) (*provider.Tokens, error) {
+func (p *fakeProvider) Exchange(_ context.Context, code, codeVerifier string, check provider.IDTokenCheck, _ ...provider.ExchangeOption) (*provider.Tokens, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.exchanges = append(p.exchanges, exchangeCall{code: code, verifier: codeVerifier, check: check})

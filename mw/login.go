@@ -41,6 +41,10 @@ type LoginOptions struct {
 	// AppBaseURL is the application's origin (and base path): returnTo must stay on it.
 	// Required.
 	AppBaseURL *url.URL
+	// BaseURLFor, when set, gives the application's base URL on the request's origin, for an
+	// application served on several origins: returnTo must stay on it, and RedirectURI is
+	// moved to it. A request on another origin is answered 400. Default: AppBaseURL always.
+	BaseURLFor BaseURLFunc
 	// SignInReturnToPath is where a login without a valid returnTo lands; default "/".
 	SignInReturnToPath string
 	// ErrorPages writes the page of a login that cannot start; its login link keeps the
@@ -105,30 +109,35 @@ func (l *Login) Start(w http.ResponseWriter, r *http.Request, returnTo string, p
 }
 
 func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, extra url.Values) {
-	params, problem := l.parameters(extra)
-	if problem != "" {
-		l.fail(w, r, returnTo, http.StatusBadRequest, "invalid_request", problem)
+	st, ok := siteFor(r, l.opts.BaseURLFor, l.opts.AppBaseURL, l.opts.RedirectURI)
+	if !ok {
+		l.opts.ErrorPages.writeInvalidOrigin(w, r)
 		return
 	}
-	txn, err := l.newTransaction(r, params, returnTo)
+	params, problem := l.parameters(extra)
+	if problem != "" {
+		l.fail(w, r, st.base, returnTo, http.StatusBadRequest, "invalid_request", problem)
+		return
+	}
+	txn, err := l.newTransaction(r, st, params, returnTo)
 	if err != nil {
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
-		l.fail(w, r, returnTo, http.StatusInternalServerError, "server_error", "The login could not start.")
+		l.fail(w, r, st.base, returnTo, http.StatusInternalServerError, "server_error", "The login could not start.")
 		return
 	}
 	target, err := l.opts.Provider.AuthorizationURL(r.Context(), params)
 	if err != nil {
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed: provider", "error", err)
-		l.fail(w, r, returnTo, http.StatusBadGateway, "provider_unavailable", "The identity provider could not be reached. Please try again.")
+		l.fail(w, r, st.base, returnTo, http.StatusBadGateway, "provider_unavailable", "The identity provider could not be reached. Please try again.")
 		return
 	}
 	if err := l.remember(w.Header(), r, txn); err != nil {
 		if errors.Is(err, ErrTransactionTooLarge) {
-			l.fail(w, r, returnTo, http.StatusBadRequest, "invalid_request", "The authorization parameters are too long.")
+			l.fail(w, r, st.base, returnTo, http.StatusBadRequest, "invalid_request", "The authorization parameters are too long.")
 			return
 		}
 		l.opts.Logger.ErrorContext(r.Context(), "authchain: login failed", "error", err)
-		l.fail(w, r, returnTo, http.StatusInternalServerError, "server_error", "The login could not start.")
+		l.fail(w, r, st.base, returnTo, http.StatusInternalServerError, "server_error", "The login could not start.")
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -137,8 +146,8 @@ func (l *Login) start(w http.ResponseWriter, r *http.Request, returnTo string, e
 
 // fail answers a login that cannot start with the error page, whose login link keeps returnTo
 // when it is on the application.
-func (l *Login) fail(w http.ResponseWriter, r *http.Request, returnTo string, status int, code, message string) {
-	safe, ok := returnto.Safe(returnTo, l.opts.AppBaseURL)
+func (l *Login) fail(w http.ResponseWriter, r *http.Request, base *url.URL, returnTo string, status int, code, message string) {
+	safe, ok := returnto.Safe(returnTo, base)
 	if !ok {
 		safe = ""
 	}
@@ -193,7 +202,7 @@ func (l *Login) parameters(extra url.Values) (params url.Values, problem string)
 }
 
 // transaction makes the login's secrets, adds them to params, and returns the transaction.
-func (l *Login) newTransaction(r *http.Request, params url.Values, returnTo string) (*transaction, error) {
+func (l *Login) newTransaction(r *http.Request, st site, params url.Values, returnTo string) (*transaction, error) {
 	state, err := l.opts.Transactions.newState(r)
 	if err != nil {
 		return nil, err
@@ -208,14 +217,14 @@ func (l *Login) newTransaction(r *http.Request, params url.Values, returnTo stri
 	}
 	challenge := sha256.Sum256([]byte(verifier))
 	params.Set("client_id", l.opts.ClientID)
-	params.Set("redirect_uri", l.opts.RedirectURI)
+	params.Set("redirect_uri", st.redirectURI)
 	params.Set("response_type", "code")
 	params.Set("state", state)
 	params.Set("nonce", nonce)
 	params.Set("code_challenge", base64.RawURLEncoding.EncodeToString(challenge[:]))
 	params.Set("code_challenge_method", "S256")
 
-	safe, ok := returnto.Safe(returnTo, l.opts.AppBaseURL)
+	safe, ok := returnto.Safe(returnTo, st.base)
 	if !ok {
 		safe = l.opts.SignInReturnToPath
 	}

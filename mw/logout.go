@@ -21,6 +21,10 @@ type LogoutOptions struct {
 	Transactions *TransactionStore
 	// AppBaseURL is the application's origin (and base path). Required.
 	AppBaseURL *url.URL
+	// BaseURLFor, when set, gives the application's base URL on the request's origin, for an
+	// application served on several origins: returnTo is resolved against it and a local
+	// logout stays on it. A request on another origin is answered 400. Default: AppBaseURL.
+	BaseURLFor BaseURLFunc
 	// ErrorPages writes the page of a logout that failed. Default: DefaultErrorPage, with the
 	// login route at /auth/login and the home page at AppBaseURL's path.
 	ErrorPages ErrorPages
@@ -70,6 +74,10 @@ func (lo *Logout) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !allowMethods(w, r, http.MethodGet, http.MethodPost) {
 		return
 	}
+	if _, ok := siteFor(r, lo.opts.BaseURLFor, lo.opts.AppBaseURL, ""); !ok {
+		lo.opts.ErrorPages.writeInvalidOrigin(w, r)
+		return
+	}
 	returnTo, ok := lo.returnTo(w, r)
 	if !ok {
 		lo.opts.ErrorPages.write(w, r, http.StatusBadRequest, "invalid_request", "The logout request is malformed.", "")
@@ -102,6 +110,7 @@ func (lo *Logout) returnTo(w http.ResponseWriter, r *http.Request) (string, bool
 // in, and can try again.
 func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string) {
 	ctx := r.Context()
+	base := lo.baseFor(r)
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	s, ok := lo.endSession(w, r)
@@ -113,7 +122,7 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 	}
 	lo.opts.Transactions.deleteAll(h, r)
 
-	req := provider.LogoutRequest{ReturnTo: lo.absoluteReturnTo(returnTo), State: logoutParam(r, "state"), Federated: federated(r)}
+	req := provider.LogoutRequest{ReturnTo: lo.absoluteReturnTo(base, returnTo), State: logoutParam(r, "state"), Federated: federated(r)}
 	if s != nil {
 		req.IDTokenHint, req.LogoutHint = s.TokenSet.IDToken, s.Internal.SID
 		if rt := s.TokenSet.RefreshToken; rt != "" {
@@ -130,7 +139,7 @@ func (lo *Logout) logout(w http.ResponseWriter, r *http.Request, returnTo string
 		return
 	}
 	if target == "" {
-		target = lo.localReturnTo(returnTo)
+		target = lo.localReturnTo(base, returnTo)
 	}
 	status := http.StatusFound
 	if r.Method == http.MethodPost {
@@ -169,26 +178,35 @@ func (lo *Logout) endSession(w http.ResponseWriter, r *http.Request) (*session.S
 	return l.Session, true
 }
 
+// baseFor returns the application's base URL on r's origin (AppBaseURL without BaseURLFor).
+func (lo *Logout) baseFor(r *http.Request) *url.URL {
+	st, ok := siteFor(r, lo.opts.BaseURLFor, lo.opts.AppBaseURL, "")
+	if !ok {
+		return lo.opts.AppBaseURL
+	}
+	return st.base
+}
+
 // absoluteReturnTo resolves returnTo against the application's base URL for the provider; an
 // empty or unparsable one is the base URL itself.
-func (lo *Logout) absoluteReturnTo(raw string) string {
+func (lo *Logout) absoluteReturnTo(base *url.URL, raw string) string {
 	if raw == "" {
-		return lo.opts.AppBaseURL.String()
+		return base.String()
 	}
-	u, err := lo.opts.AppBaseURL.Parse(raw)
+	u, err := base.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-		return lo.opts.AppBaseURL.String()
+		return base.String()
 	}
 	return u.String()
 }
 
 // localReturnTo keeps returnTo only when it is on the application's own origin; otherwise
 // it is the application's base path.
-func (lo *Logout) localReturnTo(raw string) string {
-	if safe, ok := returnto.Safe(raw, lo.opts.AppBaseURL); ok {
+func (lo *Logout) localReturnTo(base *url.URL, raw string) string {
+	if safe, ok := returnto.Safe(raw, base); ok {
 		return safe
 	}
-	if p := lo.opts.AppBaseURL.Path; p != "" {
+	if p := base.Path; p != "" {
 		return p
 	}
 	return "/"

@@ -22,8 +22,8 @@ type CallbackProvider interface {
 	// CheckIssuer checks the iss parameter of an authorization response (RFC 9207).
 	CheckIssuer(ctx context.Context, response url.Values) error
 	// Exchange trades an authorization code for tokens and verifies the ID token against
-	// check (see provider.Provider.Exchange).
-	Exchange(ctx context.Context, code, codeVerifier string, check provider.IDTokenCheck) (*provider.Tokens, error)
+	// check (see provider.Provider.Exchange); opts may name the redirect_uri of the login.
+	Exchange(ctx context.Context, code, codeVerifier string, check provider.IDTokenCheck, opts ...provider.ExchangeOption) (*provider.Tokens, error)
 }
 
 // LogoutProvider is the provider as the logout route needs it.

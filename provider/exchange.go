@@ -13,14 +13,21 @@ import (
 //
 // A refusal (a replayed or expired code, a wrong verifier) is an *Error; an ID token that
 // fails a check wraps ErrInvalidIDToken.
-func (p *Provider) Exchange(ctx context.Context, code, codeVerifier string, check IDTokenCheck) (*Tokens, error) {
+//
+// The redirect_uri sent is Config.RedirectURI unless WithRedirectURI names the one the
+// authorization request used.
+func (p *Provider) Exchange(ctx context.Context, code, codeVerifier string, check IDTokenCheck, opts ...ExchangeOption) (*Tokens, error) {
 	m, err := p.metadata(ctx)
 	if err != nil {
 		return nil, err
 	}
+	x := exchangeOptions{redirectURI: p.cfg.RedirectURI}
+	for _, o := range opts {
+		o(&x)
+	}
 	form := url.Values{
 		"grant_type": {"authorization_code"}, "code": {code},
-		"redirect_uri": {p.cfg.RedirectURI}, "code_verifier": {codeVerifier},
+		"redirect_uri": {x.redirectURI}, "code_verifier": {codeVerifier},
 	}
 	c, err := p.endpoint(m, "token endpoint", m.TokenEndpoint, form)
 	if err != nil {
@@ -41,4 +48,22 @@ func (p *Provider) Exchange(ctx context.Context, code, codeVerifier string, chec
 		return nil, err
 	}
 	return t, nil
+}
+
+// ExchangeOption changes one code exchange.
+type ExchangeOption func(*exchangeOptions)
+
+type exchangeOptions struct {
+	redirectURI string
+}
+
+// WithRedirectURI sends uri as the exchange's redirect_uri (RFC 6749 §4.1.3): the one the
+// authorization request sent, when it was not Config.RedirectURI (an application reached on
+// several origins). An empty uri keeps Config.RedirectURI.
+func WithRedirectURI(uri string) ExchangeOption {
+	return func(o *exchangeOptions) {
+		if uri != "" {
+			o.redirectURI = uri
+		}
+	}
 }
