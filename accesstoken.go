@@ -23,9 +23,17 @@ func WithAudience(audience string) AccessTokenOption {
 	return accessTokenOption(func(q *mw.AccessTokenRequest) { q.Audience = audience })
 }
 
-// WithScope asks for a token with this scope (space-separated).
+// WithScope asks for a token with this scope (space-separated). When Config.AudienceScopes
+// has the audience, the scope asked for is that audience's scope merged with this one (the
+// words of both, each once), unless WithoutMergeScopes is given.
 func WithScope(scope string) AccessTokenOption {
 	return accessTokenOption(func(q *mw.AccessTokenRequest) { q.Scope = scope })
+}
+
+// WithoutMergeScopes asks for exactly the scope of WithScope, not merged with the audience's
+// scope in Config.AudienceScopes.
+func WithoutMergeScopes() AccessTokenOption {
+	return accessTokenOption(func(q *mw.AccessTokenRequest) { q.NoMergeScopes = true })
 }
 
 // WithRefresh refreshes the token even when it has not expired.

@@ -52,6 +52,7 @@ func New(cfg Config) (*Client, error) {
 	c.tokens = mw.NewAccessTokens(mw.AccessTokensOptions{
 		Provider: c.provider, Sessions: c.sessions, BeforeSessionSaved: r.BeforeSessionSaved,
 		RefreshBuffer: r.TokenRefreshBuffer, Now: r.Now, Logger: c.logger,
+		AudienceScopes: r.audienceScopes(),
 	})
 	txnCodec, err := session.NewCodec(session.PurposeTransaction, r.Secret, r.RetiredSecrets...)
 	if err != nil {

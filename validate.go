@@ -42,7 +42,8 @@ func resolve(cfg Config) (*resolved, error) {
 	add(r.resolveRoutes())
 	add(r.resolveDurations())
 	add(r.resolveCookies())
-	add(checkScope(cfg.AuthorizationParameters))
+	add(r.resolveAudienceScopes())
+	add(checkScope(r.AuthorizationParameters))
 	add(checkLogoutStores(cfg))
 	switch cfg.LogoutStrategy {
 	case "", LogoutAuto, LogoutOIDC, LogoutV2:

@@ -55,7 +55,8 @@ const CodeCrossSiteRequest = "cross_site_request"
 // saved because the session store is unavailable.
 const CodeSessionStoreUnavailable = "session_store_unavailable"
 
-// AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
+// AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=, and
+// mergeScopes=false to ask for exactly scope), for
 // the application's browser code: 200 {"token","scope","expires_at","expires_in","token_type"},
 // or 401 {"error":{"code","message"}} with a token.Error code. A request whose
 // Sec-Fetch-Site is cross-site gets 403 with the code CodeCrossSiteRequest, and changes
@@ -82,7 +83,9 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		at, err := opts.Tokens.AccessToken(w, r, AccessTokenRequest{Audience: q.Get("audience"), Scope: q.Get("scope")})
+		at, err := opts.Tokens.AccessToken(w, r, AccessTokenRequest{
+			Audience: q.Get("audience"), Scope: q.Get("scope"), NoMergeScopes: q.Get("mergeScopes") == "false",
+		})
 		if err != nil {
 			writeTokenError(w, r, err, opts.Logger)
 			return

@@ -20,6 +20,9 @@ type AccessTokenRequest struct {
 	Scope string
 	// Refresh refreshes the token even when it has not expired.
 	Refresh bool
+	// NoMergeScopes asks for exactly Scope, not merged with the audience's scope in
+	// AccessTokensOptions.AudienceScopes.
+	NoMergeScopes bool
 }
 
 // AccessTokensOptions configures AccessTokens.
@@ -38,6 +41,11 @@ type AccessTokensOptions struct {
 	Now func() time.Time
 	// Logger receives failures to save refreshed tokens; default: discard.
 	Logger *slog.Logger
+	// AudienceScopes is the default scope of each audience (Auth0's multi-resource refresh
+	// tokens): a request for an audience without a scope asks for its scope, and a scope a
+	// request asks for is merged with it unless NoMergeScopes. The login's audience maps to
+	// the login's scope. Default none: requests ask for exactly their scope.
+	AudienceScopes map[string]string
 }
 
 // AccessTokens hands out the signed-in user's access tokens, refreshing them with the refresh
@@ -96,6 +104,7 @@ func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q Acc
 	if s == nil {
 		return nil, &token.Error{Code: token.CodeMissingSession, Message: "the user does not have an active session"}
 	}
+	q.Scope = a.requestedScope(s, q)
 	at, updated, err := a.obtain(ctx, r, s, q)
 	if updated != nil {
 		// Saved even when obtain failed after the refresh: the provider has rotated the
