@@ -64,7 +64,10 @@ func accessTokenRequest(opts []AccessTokenOption) mw.AccessTokenRequest {
 // it wraps session.ErrUnavailable when the RefreshCoordinator's lock could not be taken),
 // failed_to_save_session (the provider rotated the refresh token but the session cannot be
 // saved: the response has started, ErrHeadersWritten, or the session no longer fits its
-// cookies, session.ErrTooLarge) or session_expired.
+// cookies, session.ErrTooLarge), mfa_required (the provider demands multi-factor
+// authentication: errors.As finds a *token.MFARequiredError with the sealed mfa_token, the
+// requirements, the audience and the scope; see StartLogin for a step-up login) or
+// session_expired.
 func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) (*token.AccessToken, error) {
 	return c.tokens.AccessToken(w, r, accessTokenRequest(opts))
 }

@@ -67,6 +67,9 @@ type Config struct {
 	// AudienceScopes[audience] when AuthorizationParameters has no scope, and the default
 	// scope when the map has no entry for it. Default none.
 	AudienceScopes map[string]string
+	// MFATokenTTL is how long the sealed mfa_token of a token.MFARequiredError can be opened
+	// (Client.OpenMFAToken); default 5 minutes.
+	MFATokenTTL time.Duration
 	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126);
 	// default off: they go in the authorization URL's query.
 	PushedAuthorizationRequests bool

@@ -43,6 +43,9 @@ func resolve(cfg Config) (*resolved, error) {
 	add(r.resolveDurations())
 	add(r.resolveCookies())
 	add(r.resolveAudienceScopes())
+	if cfg.MFATokenTTL < 0 {
+		add(configError("MFATokenTTL", "must not be negative"))
+	}
 	add(checkScope(r.AuthorizationParameters))
 	add(checkLogoutStores(cfg))
 	switch cfg.LogoutStrategy {

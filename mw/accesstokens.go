@@ -46,6 +46,12 @@ type AccessTokensOptions struct {
 	// request asks for is merged with it unless NoMergeScopes. The login's audience maps to
 	// the login's scope. Default none: requests ask for exactly their scope.
 	AudienceScopes map[string]string
+	// MFATokens seals the provider's mfa_token when it demands multi-factor authentication
+	// (token.MFARequiredError): a codec of purpose PurposeMFAToken. Without it the error
+	// carries no MFA token.
+	MFATokens *session.Codec
+	// MFATokenTTL is how long a sealed MFA token opens; default DefaultMFATokenTTL.
+	MFATokenTTL time.Duration
 }
 
 // AccessTokens hands out the signed-in user's access tokens, refreshing them with the refresh
@@ -57,13 +63,20 @@ type AccessTokens struct {
 	stored bool
 }
 
-// NewAccessTokens returns an AccessTokens. It panics when a required option is missing.
+// NewAccessTokens returns an AccessTokens. It panics when a required option is missing or
+// MFATokenTTL is negative.
 func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 	if opts.Provider == nil || opts.Sessions == nil {
 		panic("mw: NewAccessTokens needs Provider and Sessions")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if err := checkMFATokenTTL(opts.MFATokenTTL); err != nil {
+		panic(err)
+	}
+	if opts.MFATokenTTL == 0 {
+		opts.MFATokenTTL = DefaultMFATokenTTL
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -85,8 +98,9 @@ func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
 // *provider.Error when it sent one), failed_to_save_session (the provider rotated the refresh
 // token but the session cannot be saved: the response has started, ErrHeadersWritten, or the
-// session no longer fits its cookies, session.ErrTooLarge) or session_expired. Other errors
-// come from the session store.
+// session no longer fits its cookies, session.ErrTooLarge), mfa_required (the provider
+// demands multi-factor authentication; the cause is a *token.MFARequiredError with the sealed
+// MFA token) or session_expired. Other errors come from the session store.
 func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) (*token.AccessToken, error) {
 	ctx := r.Context()
 	st := stateFrom(ctx)
