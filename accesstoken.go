@@ -23,9 +23,17 @@ func WithAudience(audience string) AccessTokenOption {
 	return accessTokenOption(func(q *mw.AccessTokenRequest) { q.Audience = audience })
 }
 
-// WithScope asks for a token with this scope (space-separated).
+// WithScope asks for a token with this scope (space-separated). When Config.AudienceScopes
+// has the audience, the scope asked for is that audience's scope merged with this one (the
+// words of both, each once), unless WithoutMergeScopes is given.
 func WithScope(scope string) AccessTokenOption {
 	return accessTokenOption(func(q *mw.AccessTokenRequest) { q.Scope = scope })
+}
+
+// WithoutMergeScopes asks for exactly the scope of WithScope, not merged with the audience's
+// scope in Config.AudienceScopes.
+func WithoutMergeScopes() AccessTokenOption {
+	return accessTokenOption(func(q *mw.AccessTokenRequest) { q.NoMergeScopes = true })
 }
 
 // WithRefresh refreshes the token even when it has not expired.
@@ -56,7 +64,10 @@ func accessTokenRequest(opts []AccessTokenOption) mw.AccessTokenRequest {
 // it wraps session.ErrUnavailable when the RefreshCoordinator's lock could not be taken),
 // failed_to_save_session (the provider rotated the refresh token but the session cannot be
 // saved: the response has started, ErrHeadersWritten, or the session no longer fits its
-// cookies, session.ErrTooLarge) or session_expired.
+// cookies, session.ErrTooLarge), mfa_required (the provider demands multi-factor
+// authentication: errors.As finds a *token.MFARequiredError with the sealed mfa_token, the
+// requirements, the audience and the scope; see StartLogin for a step-up login) or
+// session_expired.
 func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) (*token.AccessToken, error) {
 	return c.tokens.AccessToken(w, r, accessTokenRequest(opts))
 }

@@ -49,9 +49,14 @@ func New(cfg Config) (*Client, error) {
 	if c.provider, err = newProvider(r); err != nil {
 		return nil, err
 	}
+	mfaCodec, err := session.NewCodec(mw.PurposeMFAToken, r.Secret, r.RetiredSecrets...)
+	if err != nil {
+		return nil, err
+	}
 	c.tokens = mw.NewAccessTokens(mw.AccessTokensOptions{
 		Provider: c.provider, Sessions: c.sessions, BeforeSessionSaved: r.BeforeSessionSaved,
 		RefreshBuffer: r.TokenRefreshBuffer, Now: r.Now, Logger: c.logger,
+		AudienceScopes: r.audienceScopes(), MFATokens: mfaCodec, MFATokenTTL: r.MFATokenTTL,
 	})
 	txnCodec, err := session.NewCodec(session.PurposeTransaction, r.Secret, r.RetiredSecrets...)
 	if err != nil {

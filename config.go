@@ -59,6 +59,17 @@ type Config struct {
 	// default scope "openid profile email offline_access". The login route's query overrides
 	// them.
 	AuthorizationParameters url.Values
+	// AudienceScopes is the default scope (space-separated) of each API the refresh token
+	// gives access tokens for (Auth0's multi-resource refresh tokens; the original's scope
+	// map). AccessToken with WithAudience(a) and no scope asks for AudienceScopes[a]; a scope
+	// it asks for is merged with AudienceScopes[a] (see WithoutMergeScopes). When set,
+	// AuthorizationParameters must name the login's audience; the login's scope is
+	// AudienceScopes[audience] when AuthorizationParameters has no scope, and the default
+	// scope when the map has no entry for it. Default none.
+	AudienceScopes map[string]string
+	// MFATokenTTL is how long the sealed mfa_token of a token.MFARequiredError can be opened
+	// (Client.OpenMFAToken); default 5 minutes.
+	MFATokenTTL time.Duration
 	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126);
 	// default off: they go in the authorization URL's query.
 	PushedAuthorizationRequests bool

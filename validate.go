@@ -42,7 +42,11 @@ func resolve(cfg Config) (*resolved, error) {
 	add(r.resolveRoutes())
 	add(r.resolveDurations())
 	add(r.resolveCookies())
-	add(checkScope(cfg.AuthorizationParameters))
+	add(r.resolveAudienceScopes())
+	if cfg.MFATokenTTL < 0 {
+		add(configError("MFATokenTTL", "must not be negative"))
+	}
+	add(checkScope(r.AuthorizationParameters))
 	add(checkLogoutStores(cfg))
 	switch cfg.LogoutStrategy {
 	case "", LogoutAuto, LogoutOIDC, LogoutV2:

@@ -55,9 +55,12 @@ const CodeCrossSiteRequest = "cross_site_request"
 // saved because the session store is unavailable.
 const CodeSessionStoreUnavailable = "session_store_unavailable"
 
-// AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=), for
+// AccessTokenRoute is the access-token route (GET /auth/access-token?audience=&scope=, and
+// mergeScopes=false to ask for exactly scope), for
 // the application's browser code: 200 {"token","scope","expires_at","expires_in","token_type"},
-// or 401 {"error":{"code","message"}} with a token.Error code. A request whose
+// or 401 {"error":{"code","message"}} with a token.Error code. When the provider demands
+// multi-factor authentication the answer is 403 {"error":"mfa_required","error_description",
+// "mfa_token","mfa_requirements"}, the original's shape, mfa_token sealed. A request whose
 // Sec-Fetch-Site is cross-site gets 403 with the code CodeCrossSiteRequest, and changes
 // nothing; when the session store, the logout records or the store of the refresh lock
 // shared by the instances fails (an error wrapping session.ErrUnavailable), the answer is 503
@@ -82,7 +85,9 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		at, err := opts.Tokens.AccessToken(w, r, AccessTokenRequest{Audience: q.Get("audience"), Scope: q.Get("scope")})
+		at, err := opts.Tokens.AccessToken(w, r, AccessTokenRequest{
+			Audience: q.Get("audience"), Scope: q.Get("scope"), NoMergeScopes: q.Get("mergeScopes") == "false",
+		})
 		if err != nil {
 			writeTokenError(w, r, err, opts.Logger)
 			return
@@ -97,6 +102,9 @@ func AccessTokenRoute(opts AccessTokenRouteOptions) http.Handler {
 }
 
 func writeTokenError(w http.ResponseWriter, r *http.Request, err error, logger *slog.Logger) {
+	if writeMFARequired(w, err) {
+		return
+	}
 	var te *token.Error
 	// AccessTokens fails with errors other than *token.Error only when the session store does;
 	// a *token.Error wraps session.ErrUnavailable when a shared store failed, such as the

@@ -37,6 +37,9 @@ func (a *AccessTokens) refresh(ctx context.Context, s *session.Session, q Access
 		if base != s {
 			updated = base
 		}
+		if mfa := a.mfaRequired(err, audience, q.Scope); mfa != nil {
+			return nil, updated, mfa
+		}
 		return nil, updated, &token.Error{Code: token.CodeFailedToRefreshToken,
 			Message: "refreshing the access token failed", Err: err}
 	}

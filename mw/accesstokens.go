@@ -20,6 +20,9 @@ type AccessTokenRequest struct {
 	Scope string
 	// Refresh refreshes the token even when it has not expired.
 	Refresh bool
+	// NoMergeScopes asks for exactly Scope, not merged with the audience's scope in
+	// AccessTokensOptions.AudienceScopes.
+	NoMergeScopes bool
 }
 
 // AccessTokensOptions configures AccessTokens.
@@ -38,6 +41,17 @@ type AccessTokensOptions struct {
 	Now func() time.Time
 	// Logger receives failures to save refreshed tokens; default: discard.
 	Logger *slog.Logger
+	// AudienceScopes is the default scope of each audience (Auth0's multi-resource refresh
+	// tokens): a request for an audience without a scope asks for its scope, and a scope a
+	// request asks for is merged with it unless NoMergeScopes. The login's audience maps to
+	// the login's scope. Default none: requests ask for exactly their scope.
+	AudienceScopes map[string]string
+	// MFATokens seals the provider's mfa_token when it demands multi-factor authentication
+	// (token.MFARequiredError): a codec of purpose PurposeMFAToken. Without it the error
+	// carries no MFA token.
+	MFATokens *session.Codec
+	// MFATokenTTL is how long a sealed MFA token opens; default DefaultMFATokenTTL.
+	MFATokenTTL time.Duration
 }
 
 // AccessTokens hands out the signed-in user's access tokens, refreshing them with the refresh
@@ -49,13 +63,20 @@ type AccessTokens struct {
 	stored bool
 }
 
-// NewAccessTokens returns an AccessTokens. It panics when a required option is missing.
+// NewAccessTokens returns an AccessTokens. It panics when a required option is missing or
+// MFATokenTTL is negative.
 func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 	if opts.Provider == nil || opts.Sessions == nil {
 		panic("mw: NewAccessTokens needs Provider and Sessions")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if err := checkMFATokenTTL(opts.MFATokenTTL); err != nil {
+		panic(err)
+	}
+	if opts.MFATokenTTL == 0 {
+		opts.MFATokenTTL = DefaultMFATokenTTL
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -77,8 +98,9 @@ func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 // failed_to_refresh_token (the session is kept; the cause holds the provider's
 // *provider.Error when it sent one), failed_to_save_session (the provider rotated the refresh
 // token but the session cannot be saved: the response has started, ErrHeadersWritten, or the
-// session no longer fits its cookies, session.ErrTooLarge) or session_expired. Other errors
-// come from the session store.
+// session no longer fits its cookies, session.ErrTooLarge), mfa_required (the provider
+// demands multi-factor authentication; the cause is a *token.MFARequiredError with the sealed
+// MFA token) or session_expired. Other errors come from the session store.
 func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) (*token.AccessToken, error) {
 	ctx := r.Context()
 	st := stateFrom(ctx)
@@ -96,6 +118,7 @@ func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q Acc
 	if s == nil {
 		return nil, &token.Error{Code: token.CodeMissingSession, Message: "the user does not have an active session"}
 	}
+	q.Scope = a.requestedScope(s, q)
 	at, updated, err := a.obtain(ctx, r, s, q)
 	if updated != nil {
 		// Saved even when obtain failed after the refresh: the provider has rotated the

@@ -23,6 +23,7 @@ type authRequest struct {
 	hasMaxAge   bool
 	audience    string
 	resources   []string
+	acrValues   []string
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
@@ -152,6 +153,7 @@ func (req *authRequest) parsePrompt(params url.Values) *oauthError {
 		}
 		req.maxAge, req.hasMaxAge = time.Duration(n)*time.Second, true
 	}
+	req.acrValues = strings.Fields(params.Get("acr_values"))
 	return nil
 }
 

@@ -68,6 +68,7 @@ func (s *Server) redeemCode(c Client, form url.Values) (*authCode, *grant, *oaut
 	ac.grant = &grant{
 		clientID: c.ID, user: &ac.user, sid: ac.sid, authTime: ac.authTime,
 		scopes: ac.req.scopes, audience: ac.req.audience, resources: ac.req.resources,
+		multiFactor: slices.Contains(ac.req.acrValues, MultiFactorACR),
 	}
 	return ac, ac.grant, nil
 }

@@ -11,7 +11,8 @@ type oauthError struct {
 	status      int
 	code        string
 	description string
-	basicAuth   bool // the client tried HTTP Basic authentication: answer with a challenge
+	basicAuth   bool           // the client tried HTTP Basic authentication: answer with a challenge
+	extra       map[string]any // more members of the JSON error body
 }
 
 // Error returns the OAuth error code and description.
@@ -46,7 +47,11 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 	if e.basicAuth {
 		w.Header().Set("WWW-Authenticate", `Basic realm="oidctest"`)
 	}
-	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.description})
+	body := map[string]any{"error": e.code, "error_description": e.description}
+	for k, v := range e.extra {
+		body[k] = v
+	}
+	writeJSON(w, e.status, body)
 }
 
 // writeJSON answers with v as JSON, never cached (RFC 6749 §5.1).

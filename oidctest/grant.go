@@ -18,6 +18,9 @@ type grant struct {
 	audience  string
 	resources []string
 	revoked   bool
+	// multiFactor is set when the login asked for multi-factor authentication
+	// (acr_values MultiFactorACR): it passes WithMFARequiredFor.
+	multiFactor bool
 }
 
 // refreshToken is one refresh token of a grant. It is rotated at first use.

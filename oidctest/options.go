@@ -31,6 +31,8 @@ type config struct {
 	httpClient      *http.Client
 	requestLogLimit int
 	noAutoLogout    bool
+	audienceScopes  map[string][]string // WithAudienceScopes
+	mfaAudiences    []string            // WithMFARequiredFor
 }
 
 func defaultConfig() config {

@@ -39,7 +39,8 @@ type Server struct {
 	idDefects    []Defect
 	authDefects  []AuthorizeDefect
 	requests     []Request
-	reuses       int // rotated refresh tokens presented after their grace period
+	reuses       int      // rotated refresh tokens presented after their grace period
+	mfaTokens    []string // the mfa_token values of mfa_required answers
 }
 
 // ErrNotStarted is returned by methods that need the server's URL before

@@ -55,15 +55,19 @@ func (s *Server) refreshGrant(c Client, form url.Values) (*tokenResponse, *oauth
 	}
 	scopes := g.scopes
 	if form.Has("scope") {
+		allowed := append(slices.Clone(g.scopes), s.cfg.audienceScopes[form.Get("audience")]...)
 		scopes = strings.Fields(form.Get("scope"))
 		for _, sc := range scopes {
-			if !slices.Contains(g.scopes, sc) {
+			if !slices.Contains(allowed, sc) {
 				return nil, errInvalidScope("scope " + sc + " was not granted")
 			}
 		}
 	}
 	aud, err := s.audience(g, form)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkMFA(g, aud); err != nil {
 		return nil, err
 	}
 	if _, err := s.useRefreshToken(c, form.Get("refresh_token"), true); err != nil {

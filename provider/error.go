@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -43,6 +44,11 @@ type Error struct {
 	URI string
 	// Body is the raw answer, at most MaxErrorBody bytes; nil for an authorization response.
 	Body []byte
+	// MFAToken is the "mfa_token" member of an mfa_required answer (Auth0's step-up
+	// multi-factor authentication): a credential for the provider's MFA API. Never show it.
+	MFAToken string
+	// MFARequirements is the "mfa_requirements" member of an mfa_required answer, as sent.
+	MFARequirements json.RawMessage
 }
 
 // Error says what the provider answered; it never holds anything from the request.
@@ -92,6 +98,9 @@ type errorBody struct {
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
 	ErrorURI         string `json:"error_uri"`
+	// Auth0's mfa_required answer.
+	MFAToken        string          `json:"mfa_token"`
+	MFARequirements json.RawMessage `json:"mfa_requirements"`
 }
 
 // unavailable wraps err as ErrUnavailable, naming what failed.

@@ -107,6 +107,7 @@ func decode(status int, body []byte, dst any) error {
 		e := &Error{StatusCode: status, Body: bytes.Clone(body[:min(len(body), MaxErrorBody)])}
 		if probeErr == nil {
 			e.Code, e.Description, e.URI = eb.Error, eb.ErrorDescription, eb.ErrorURI
+			e.MFAToken, e.MFARequirements = eb.MFAToken, bytes.Clone(eb.MFARequirements)
 		}
 		return e
 	}
