@@ -116,7 +116,7 @@ func weight(params string) float64 {
 // redirectToLogin sends r to the login route with returnTo = its path and query.
 func redirectToLogin(w http.ResponseWriter, r *http.Request, login *url.URL) {
 	u := *login
-	q := url.Values{"returnTo": {r.URL.RequestURI()}}.Encode()
+	q := url.Values{"returnTo": {returnToOf(r)}}.Encode()
 	if u.RawQuery != "" {
 		q = u.RawQuery + "&" + q
 	}
@@ -124,6 +124,17 @@ func redirectToLogin(w http.ResponseWriter, r *http.Request, login *url.URL) {
 	w.Header().Set("Location", u.String())
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
+}
+
+// returnToOf returns the page to come back to after the login: the target the client asked
+// for, which a mount under http.StripPrefix leaves whole, or else the request's URL.
+func returnToOf(r *http.Request) string {
+	if t := r.RequestURI; strings.HasPrefix(t, "/") && !strings.HasPrefix(t, "//") {
+		if u, err := url.ParseRequestURI(t); err == nil {
+			return u.RequestURI()
+		}
+	}
+	return r.URL.RequestURI()
 }
 
 // writeNotAuthenticated answers 401 with the not_authenticated JSON error.

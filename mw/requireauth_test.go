@@ -175,3 +175,22 @@ func TestRequireAuthPanicsOnProgrammerErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRequireAuthReturnsToThePathTheBrowserAskedFor: behind http.StripPrefix the login's
+// returnTo is still the page the browser asked for, prefix included.
+func TestRequireAuthReturnsToThePathTheBrowserAskedFor(t *testing.T) {
+	t.Parallel()
+	page := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { t.Error("a signed-out request reached the page") })
+	h := http.StripPrefix("/app", RequireAuth(RequireAuthOptions{
+		SignedIn:  func(*http.Request) bool { return false },
+		LoginPath: "/app/auth/login",
+	})(page))
+	r := httptest.NewRequest(http.MethodGet, "/app/account/profile?tab=2", nil)
+	r.Header.Set("Sec-Fetch-Mode", "navigate")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	if rec.Code != http.StatusFound || err != nil || loc.Query().Get("returnTo") != "/app/account/profile?tab=2" {
+		t.Errorf("answer %d, Location %q; want a redirect returning to /app/account/profile?tab=2", rec.Code, rec.Header().Get("Location"))
+	}
+}

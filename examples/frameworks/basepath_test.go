@@ -19,8 +19,8 @@ func TestBasePath(t *testing.T) {
 		a.checkLoginFlow(t, "/app/dashboard")
 	})
 
-	// With http.StripPrefix, client.Middleware and client.RequireAuth go outside it: they
-	// need the full path, to find authchain's routes and to return to the page after login.
+	// With http.StripPrefix, client.Middleware goes outside it: it needs the full path to find
+	// authchain's routes. client.RequireAuth may go on either side; here it is outside.
 	t.Run("StripPrefix inside the middlewares", func(t *testing.T) {
 		a := newApp(t, appOptions{basePath: "/app"}, func(client *authchain.Client) http.Handler {
 			app := http.NewServeMux()

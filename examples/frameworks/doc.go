@@ -19,9 +19,9 @@
 //     with the small adapter Gin of this package: gin.WrapH alone cannot run the rest of a
 //     gin chain inside a net/http middleware.
 //   - A base path: with AppBaseURL https://host/app, authchain's routes are /app/auth/login
-//     and so on, and client.Middleware must see the full path. Wrap the application with it
-//     outside http.StripPrefix, and put client.RequireAuth outside StripPrefix too: inside,
-//     the path it sends to login as returnTo has lost the /app prefix.
+//     and so on, and client.Middleware must see the full path: wrap the application with it
+//     outside http.StripPrefix. client.RequireAuth may go on either side: the page it sends
+//     to login as returnTo is the path the browser asked for, prefix included.
 //   - HTTP/2 and http.ResponseController: the middleware's ResponseWriter unwraps, so Flush
 //     and SetWriteDeadline reach the server's writer; the cookie is written before the first
 //     flushed byte.
