@@ -68,7 +68,7 @@ type Config struct {
 	// scope when the map has no entry for it. Default none.
 	AudienceScopes map[string]string
 	// MFATokenTTL is how long the sealed mfa_token of a token.MFARequiredError can be opened
-	// (Client.OpenMFAToken); default 5 minutes.
+	// (Client.OpenMFAToken); default 5 minutes. Env: AUTH0_MFA_TOKEN_TTL (seconds).
 	MFATokenTTL time.Duration
 	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126);
 	// default off: they go in the authorization URL's query.

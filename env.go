@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
@@ -28,6 +29,7 @@ import (
 //	AUTH0_TRANSACTION_COOKIE_FORMAT     slots (default) or nextjs: how login cookies are written
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
 //	AUTH0_DISABLE_TELEMETRY             true/false: no Auth0-Client header to an Auth0 domain
+//	AUTH0_MFA_TOKEN_TTL                 seconds a sealed mfa_token can be opened (default 300)
 //
 // Missing required values are reported by New, with every other problem; ConfigFromEnv
 // reports only values it cannot parse. Set the rest (hooks, store, logger) on the Config it
@@ -104,6 +106,13 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		if err := cfg.TransactionCookie.Format.Check(); err != nil {
 			errs = append(errs, configError("AUTH0_TRANSACTION_COOKIE_FORMAT", "%q is not slots or nextjs", v))
 		}
+	}
+	if v := get("AUTH0_MFA_TOKEN_TTL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, configError("AUTH0_MFA_TOKEN_TTL", "%q is not a positive number of seconds", v))
+		}
+		cfg.MFATokenTTL = time.Duration(n) * time.Second
 	}
 	cfg.TransactionCookie.Secure = c.Secure
 	cfg.TransactionCookie.DisableHostPrefix = c.DisableHostPrefix

@@ -1,9 +1,11 @@
 package authchain_test
 
 import (
+	"errors"
 	"net/url"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/authchain/authchain"
 )
@@ -34,5 +36,27 @@ func TestConfigFromLookupScopeAndAudience(t *testing.T) {
 				t.Errorf("AuthorizationParameters = %v, want %v", cfg.AuthorizationParameters, tc.want)
 			}
 		})
+	}
+}
+
+// AUTH0_MFA_TOKEN_TTL sets how long a sealed mfa_token can be opened, in seconds; anything but
+// a positive number is refused.
+func TestConfigFromLookupMFATokenTTL(t *testing.T) {
+	lookup := func(v string) func(string) (string, bool) {
+		return func(name string) (string, bool) {
+			if name == "AUTH0_MFA_TOKEN_TTL" {
+				return v, true
+			}
+			return "", false
+		}
+	}
+	cfg, err := authchain.ConfigFromLookup(lookup("600"))
+	if err != nil || cfg.MFATokenTTL != 10*time.Minute {
+		t.Errorf("600: MFATokenTTL = %v, %v; want 10m", cfg.MFATokenTTL, err)
+	}
+	for _, bad := range []string{"0", "-5", "5m", "ten"} {
+		if _, err := authchain.ConfigFromLookup(lookup(bad)); !errors.Is(err, authchain.ErrInvalidConfig) {
+			t.Errorf("%q: %v; want ErrInvalidConfig", bad, err)
+		}
 	}
 }
