@@ -1,54 +1,22 @@
 package mw
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authchain/authchain/internal/nextjstest"
 )
 
-// runNextScript runs testdata/nextjs/nextjs.mjs, which reads and writes cookies with
-// @auth0/nextjs-auth0's own code, and decodes its output into out. Without node or the package
-// (npm ci --prefix testdata/nextjs), the test skips; with CI=true it fails.
+// runNextScript runs the package's script (see nextjstest.Run) and decodes its output into out.
 func runNextScript(t *testing.T, mode string, request, out any) {
 	t.Helper()
-	dir, err := filepath.Abs("../testdata/nextjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := exec.LookPath("node")
-	_, pkgErr := os.Stat(filepath.Join(dir, "node_modules", "@auth0", "nextjs-auth0", "package.json"))
-	if err != nil || pkgErr != nil {
-		msg := "node or @auth0/nextjs-auth0 is missing (npm ci --prefix testdata/nextjs)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	in, err := json.Marshal(request)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "nextjs.mjs"), mode)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node nextjs.mjs %s: %v\n%s", mode, err, stderr.String())
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
+	if err := json.Unmarshal(nextjstest.Run(t, mode, request), out); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,54 +1,16 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/authchain/authchain/internal/benchdata"
+	"github.com/authchain/authchain/internal/nextjstest"
 )
-
-// nextScript runs testdata/nextjs/nextjs.mjs, which reads and writes cookies with
-// @auth0/nextjs-auth0's own code. Without node or the package (npm ci --prefix
-// testdata/nextjs), the test skips; with CI=true it fails.
-func nextScript(t *testing.T, mode string, request any) json.RawMessage {
-	t.Helper()
-	dir, err := filepath.Abs("../testdata/nextjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := exec.LookPath("node")
-	_, pkgErr := os.Stat(filepath.Join(dir, "node_modules", "@auth0", "nextjs-auth0", "package.json"))
-	if err != nil || pkgErr != nil {
-		msg := "node or @auth0/nextjs-auth0 is missing (npm ci --prefix testdata/nextjs)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	in, err := json.Marshal(request)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "nextjs.mjs"), mode)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node nextjs.mjs %s: %v\n%s", mode, err, stderr.String())
-	}
-	return out
-}
 
 // nextRead asks the package to read cookies; it returns the payload it read, or nil.
 func nextRead(t *testing.T, kind, secret string, cookies []nextCookie) json.RawMessage {
@@ -198,4 +160,10 @@ func names(cookies []nextCookie) string {
 		out = append(out, c.Name)
 	}
 	return strings.Join(out, ", ")
+}
+
+// nextScript runs the package's script; see nextjstest.Run.
+func nextScript(t *testing.T, mode string, request any) json.RawMessage {
+	t.Helper()
+	return nextjstest.Run(t, mode, request)
 }
