@@ -18,7 +18,7 @@ func layer(pkg string) (int, bool) {
 		return 1, true
 	case pkg == "provider" || pkg == "session" || pkg == "oidctest":
 		return 2, true
-	case pkg == "token":
+	case pkg == "token" || pkg == "dpop":
 		return 3, true
 	case strings.HasPrefix(pkg, "internal/"):
 		return 4, true
@@ -27,7 +27,7 @@ func layer(pkg string) (int, bool) {
 }
 
 // TestPackagesImportDownward: the packages read top-down, programs → root facade → mw →
-// provider and session → token → internal; no package imports one above it or beside it.
+// provider and session → token and dpop → internal; no package imports one above it or beside it.
 func TestPackagesImportDownward(t *testing.T) {
 	t.Parallel()
 	const module = "github.com/authchain/authchain"
