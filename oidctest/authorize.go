@@ -24,6 +24,7 @@ type authRequest struct {
 	audience    string
 	resources   []string
 	acrValues   []string
+	dpopJKT     string // dpop_jkt: the DPoP key the code is bound to (RFC 9449 §10)
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +87,10 @@ func (req *authRequest) parse(params url.Values) *oauthError {
 	}
 	req.nonce = params.Get("nonce")
 	req.scopes = strings.Fields(params.Get("scope"))
+	req.dpopJKT = params.Get("dpop_jkt")
+	if req.dpopJKT != "" && (len(req.dpopJKT) != 43 || strings.Trim(req.dpopJKT, base64URLAlphabet) != "") {
+		return errInvalidRequest("dpop_jkt is not a base64url SHA-256 JWK thumbprint")
+	}
 	return nil
 }
 

@@ -36,6 +36,9 @@ type Client struct {
 	// BackChannelLogoutURI receives logout tokens (OpenID Connect Back-Channel
 	// Logout 1.0).
 	BackChannelLogoutURI string
+	// DPoPBoundAccessTokens refuses the client's token requests without a DPoP proof
+	// (RFC 9449 §5.2, client metadata dpop_bound_access_tokens).
+	DPoPBoundAccessTokens bool
 }
 
 // AddClient registers a client, replacing a client with the same ID. Clients

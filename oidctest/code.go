@@ -100,10 +100,16 @@ func checkVerifier(verifier, challenge string) *oauthError {
 }
 
 // codeGrant serves grant_type=authorization_code (RFC 6749 §4.1.3).
-func (s *Server) codeGrant(c Client, form url.Values) (*tokenResponse, *oauthError) {
+func (s *Server) codeGrant(c Client, form url.Values, jkt string) (*tokenResponse, *oauthError) {
 	ac, g, err := s.redeemCode(c, form)
 	if err != nil {
 		return nil, err
+	}
+	if ac.req.dpopJKT != "" && jkt != ac.req.dpopJKT {
+		return nil, errInvalidGrant("the authorization code is bound to another DPoP key (dpop_jkt)")
+	}
+	if c.Public && jkt != "" {
+		g.jkt = jkt // a public client's refresh tokens are bound to the key (RFC 9449 §5)
 	}
 	aud, err := s.audience(g, form)
 	if err != nil {
@@ -112,6 +118,6 @@ func (s *Server) codeGrant(c Client, form url.Values) (*tokenResponse, *oauthErr
 	return s.issueTokens(issue{
 		grant: g, scopes: g.scopes, audience: aud, nonce: ac.req.nonce,
 		refresh: slices.Contains(g.scopes, "offline_access"),
-		idToken: slices.Contains(g.scopes, "openid"),
+		idToken: slices.Contains(g.scopes, "openid"), jkt: jkt,
 	})
 }

@@ -31,6 +31,7 @@ func (s *Server) discovery() map[string]any {
 		"subject_types_supported":                               []string{"public"},
 		"id_token_signing_alg_values_supported":                 []string{s.cfg.alg},
 		"code_challenge_methods_supported":                      []string{"S256"},
+		"dpop_signing_alg_values_supported":                     dpopAlgNames(),
 		"prompt_values_supported":                               []string{"none", "login", "consent", "select_account"},
 		"claims_supported":                                      []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "sid", "at_hash", "name", "email", "email_verified"},
 		"token_endpoint_auth_methods_supported":                 authMethods(),

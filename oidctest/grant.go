@@ -21,6 +21,9 @@ type grant struct {
 	// multiFactor is set when the login asked for multi-factor authentication
 	// (acr_values MultiFactorACR): it passes WithMFARequiredFor.
 	multiFactor bool
+	// jkt binds the grant's refresh tokens to a DPoP key: a public client's, issued with a
+	// proof (RFC 9449 §5).
+	jkt string
 }
 
 // refreshToken is one refresh token of a grant. It is rotated at first use.
@@ -37,6 +40,7 @@ type accessRecord struct {
 	revoked   bool
 	scopes    []string
 	audience  []string
+	jkt       string // the DPoP key the token is bound to, if any
 }
 
 // audience returns the aud of an access token: the request's audience and

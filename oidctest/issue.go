@@ -28,15 +28,21 @@ type issue struct {
 	nonce    string
 	refresh  bool
 	idToken  bool
+	// jkt binds the access token to this DPoP key (token_type DPoP, cnf.jkt).
+	jkt string
 }
 
 func (s *Server) issueTokens(is issue) (*tokenResponse, *oauthError) {
-	at, err := s.mintAccessToken(is.grant, is.scopes, is.audience)
+	at, err := s.mintAccessToken(is.grant, is.scopes, is.audience, is.jkt)
 	if err != nil {
 		return nil, errServer(err)
 	}
+	tokenType := "Bearer"
+	if is.jkt != "" {
+		tokenType = "DPoP"
+	}
 	resp := &tokenResponse{
-		AccessToken: at, TokenType: "Bearer",
+		AccessToken: at, TokenType: tokenType,
 		ExpiresIn: int64(s.cfg.accessTokenTTL / time.Second),
 		Scope:     strings.Join(is.scopes, " "),
 	}
@@ -55,8 +61,9 @@ func errServer(err error) *oauthError {
 	return &oauthError{status: http.StatusInternalServerError, code: "server_error", description: err.Error()}
 }
 
-// mintAccessToken issues an RFC 9068 JWT access token.
-func (s *Server) mintAccessToken(g *grant, scopes, aud []string) (string, error) {
+// mintAccessToken issues an RFC 9068 JWT access token, bound to the DPoP key jkt when it is
+// not empty (RFC 9449 §6.1: the cnf claim).
+func (s *Server) mintAccessToken(g *grant, scopes, aud []string, jkt string) (string, error) {
 	now := s.Now().Truncate(time.Second)
 	jti := rand.Text()
 	exp := now.Add(s.cfg.accessTokenTTL)
@@ -70,13 +77,16 @@ func (s *Server) mintAccessToken(g *grant, scopes, aud []string) (string, error)
 	if g.user != nil {
 		claims["sub"], claims["auth_time"] = g.user.Subject, g.authTime.Unix()
 	}
+	if jkt != "" {
+		claims["cnf"] = map[string]string{"jkt": jkt}
+	}
 	tok, err := s.signJWT(claims, "at+jwt", signNormal)
 	if err != nil {
 		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.access[jti] = &accessRecord{grant: g, expiresAt: exp, scopes: scopes, audience: aud}
+	s.access[jti] = &accessRecord{grant: g, expiresAt: exp, scopes: scopes, audience: aud, jkt: jkt}
 	return tok, nil
 }
 

@@ -33,6 +33,7 @@ type config struct {
 	noAutoLogout    bool
 	audienceScopes  map[string][]string // WithAudienceScopes
 	mfaAudiences    []string            // WithMFARequiredFor
+	dpopNonce       bool                // WithDPoPNonce
 }
 
 func defaultConfig() config {

@@ -39,8 +39,11 @@ type Server struct {
 	idDefects    []Defect
 	authDefects  []AuthorizeDefect
 	requests     []Request
-	reuses       int      // rotated refresh tokens presented after their grace period
-	mfaTokens    []string // the mfa_token values of mfa_required answers
+	reuses       int                  // rotated refresh tokens presented after their grace period
+	mfaTokens    []string             // the mfa_token values of mfa_required answers
+	dpopJTIs     map[string]time.Time // jti of accepted DPoP proofs → when to forget it
+	dpopNonce    string               // the nonce demanded with WithDPoPNonce
+	dpopProofs   int                  // DPoP proofs accepted
 }
 
 // ErrNotStarted is returned by methods that need the server's URL before
@@ -71,6 +74,8 @@ func New(opts ...Option) (*Server, error) {
 		interactions: map[string]*interaction{},
 		pars:         map[string]*parEntry{},
 		assertions:   map[string]time.Time{},
+		dpopJTIs:     map[string]time.Time{},
+		dpopNonce:    rand.Text(),
 		faults:       map[Endpoint][]*faultEntry{},
 	}
 	for _, c := range cfg.clients {

@@ -10,6 +10,7 @@ import (
 // handleToken serves the token endpoint (RFC 6749 §3.2): authorization_code,
 // refresh_token and client_credentials, with RFC 6749 §5.2 JSON errors.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	s.setDPoPNonce(w)
 	resp, err := s.token(r)
 	if err != nil {
 		writeOAuthError(w, err)
@@ -30,13 +31,17 @@ func (s *Server) token(r *http.Request) (*tokenResponse, *oauthError) {
 	if err := checkSingle(form); err != nil {
 		return nil, err
 	}
+	jkt, derr := s.checkDPoP(r, dpopCheck{method: http.MethodPost, url: s.URL(EndpointToken), required: c.DPoPBoundAccessTokens})
+	if derr != nil {
+		return nil, &oauthError{status: http.StatusBadRequest, code: derr.code, description: derr.description}
+	}
 	switch gt := form.Get("grant_type"); gt {
 	case "authorization_code":
-		return s.codeGrant(c, form)
+		return s.codeGrant(c, form, jkt)
 	case "refresh_token":
-		return s.refreshGrant(c, form)
+		return s.refreshGrant(c, form, jkt)
 	case "client_credentials":
-		return s.clientCredentialsGrant(c, form)
+		return s.clientCredentialsGrant(c, form, jkt)
 	case "":
 		return nil, errInvalidRequest("grant_type is required")
 	default:
@@ -48,10 +53,13 @@ func (s *Server) token(r *http.Request) (*tokenResponse, *oauthError) {
 // every use returns a new refresh token, and a rotated token used again
 // (after the reuse grace period) revokes the whole family. A request refused
 // for its scope or audience leaves the token unused.
-func (s *Server) refreshGrant(c Client, form url.Values) (*tokenResponse, *oauthError) {
+func (s *Server) refreshGrant(c Client, form url.Values, jkt string) (*tokenResponse, *oauthError) {
 	g, err := s.useRefreshToken(c, form.Get("refresh_token"), false)
 	if err != nil {
 		return nil, err
+	}
+	if g.jkt != "" && jkt != g.jkt {
+		return nil, errInvalidGrant("the refresh token is bound to another DPoP key")
 	}
 	scopes := g.scopes
 	if form.Has("scope") {
@@ -75,7 +83,7 @@ func (s *Server) refreshGrant(c Client, form url.Values) (*tokenResponse, *oauth
 	}
 	return s.issueTokens(issue{
 		grant: g, scopes: scopes, audience: aud, refresh: true,
-		idToken: slices.Contains(scopes, "openid"),
+		idToken: slices.Contains(scopes, "openid"), jkt: jkt,
 	})
 }
 
@@ -114,7 +122,7 @@ func (s *Server) useRefreshToken(c Client, tok string, commit bool) (*grant, *oa
 
 // clientCredentialsGrant serves grant_type=client_credentials (RFC 6749 §4.4)
 // for confidential clients.
-func (s *Server) clientCredentialsGrant(c Client, form url.Values) (*tokenResponse, *oauthError) {
+func (s *Server) clientCredentialsGrant(c Client, form url.Values, jkt string) (*tokenResponse, *oauthError) {
 	if c.Public {
 		return nil, errUnauthorizedClient("a public client cannot use client_credentials")
 	}
@@ -123,7 +131,7 @@ func (s *Server) clientCredentialsGrant(c Client, form url.Values) (*tokenRespon
 	if err != nil {
 		return nil, err
 	}
-	return s.issueTokens(issue{grant: g, scopes: g.scopes, audience: aud})
+	return s.issueTokens(issue{grant: g, scopes: g.scopes, audience: aud, jkt: jkt})
 }
 
 // RefreshTokenReuses returns how many times a rotated refresh token was

@@ -11,6 +11,11 @@ import (
 // handleUserinfo serves the UserInfo endpoint (OpenID Connect Core 1.0 §5.3)
 // for access tokens sent as RFC 6750 bearer tokens.
 func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
+	s.setDPoPNonce(w)
+	if dpopScheme(r) {
+		s.dpopUserinfo(w, r)
+		return
+	}
 	tok := bearerToken(r)
 	if tok == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="oidctest"`)
@@ -22,6 +27,15 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		bearerError(w, http.StatusUnauthorized, "invalid_token", err.Error())
 		return
 	}
+	if rec.jkt != "" {
+		bearerError(w, http.StatusUnauthorized, "invalid_token", "a DPoP-bound token is presented as a bearer token")
+		return
+	}
+	s.writeUserinfo(w, rec)
+}
+
+// writeUserinfo answers with the claims of the user the token rec was issued for.
+func (s *Server) writeUserinfo(w http.ResponseWriter, rec *accessRecord) {
 	if !slices.Contains(rec.audience, s.URL(EndpointUserinfo)) {
 		bearerError(w, http.StatusUnauthorized, "invalid_token", "the token's audience is not the userinfo endpoint")
 		return

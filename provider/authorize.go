@@ -9,11 +9,17 @@ import (
 
 // AuthorizationURL returns the URL that sends the browser to log in with params, which hold
 // every authorization request parameter (RFC 6749 §4.1.1). With PushedAuthorizationRequests it
-// pushes them first (RFC 9126) and returns a URL with only client_id and request_uri.
+// pushes them first (RFC 9126) and returns a URL with only client_id and request_uri. With
+// Config.DPoP the request names the key's thumbprint (dpop_jkt, RFC 9449 §10), binding the
+// authorization code to the key.
 func (p *Provider) AuthorizationURL(ctx context.Context, params url.Values) (string, error) {
 	m, err := p.metadata(ctx)
 	if err != nil {
 		return "", err
+	}
+	if p.cfg.DPoP != nil {
+		params = cloneForm(params)
+		params.Set("dpop_jkt", p.cfg.DPoP.Thumbprint())
 	}
 	if p.cfg.PushedAuthorizationRequests {
 		if m.PushedAuthorizationRequestEndpoint == "" {

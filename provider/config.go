@@ -4,6 +4,8 @@ import (
 	"crypto"
 	"net/http"
 	"time"
+
+	"github.com/authchain/authchain/dpop"
 )
 
 // LogoutStrategy chooses how LogoutURL logs out at the provider.
@@ -72,6 +74,13 @@ type Config struct {
 	// AllowInsecureRequests allows an http issuer and http endpoints. Use it only against a
 	// local test provider. Default off: https only.
 	AllowInsecureRequests bool
+	// DPoP, when set, binds the access tokens to this key (RFC 9449): every request to the
+	// token endpoint (code exchange, refresh, token exchange) carries a proof of it, with the
+	// nonce the provider asks for, and the authorization request names its thumbprint
+	// (dpop_jkt), so that the authorization code is bound to it too. A provider that supports
+	// DPoP then answers token_type "DPoP": such a token is used with a proof for each request
+	// (dpop.Transport). Default none: Bearer tokens.
+	DPoP *dpop.Key
 	// Coordinator, when set, coordinates refreshes with the application's other instances (see
 	// Coordinator); without it, refreshes are serialized within the process only.
 	Coordinator Coordinator

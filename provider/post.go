@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authchain/authchain/dpop"
 	"github.com/authchain/authchain/internal/clientauth"
 )
 
@@ -24,6 +25,8 @@ type call struct {
 	url  string
 	form url.Values
 	auth clientauth.Authenticator
+	// dpop, when set, adds a DPoP proof to the request (RFC 9449 §5).
+	dpop *dpop.Key
 }
 
 // postForm is the one way to the provider's back-end endpoints. It POSTs c.form as
@@ -34,14 +37,13 @@ type call struct {
 // A non-2xx answer, or a 2xx answer whose body holds an "error" member, is an *Error. No
 // answer (a network failure, a timeout, a cancelled context), a redirect (outbound clients
 // follow none), and an answer that is too large or does not decode wrap ErrUnavailable.
+//
+// With c.dpop, the request carries a DPoP proof; the nonce an answer sends is remembered for
+// the next proofs, and an answer use_dpop_nonce with a new nonce is retried once (RFC 9449 §8).
 func postForm(ctx context.Context, hc *http.Client, c call, dst any) error {
-	req, err := newRequest(ctx, c)
+	status, body, err := sendForm(ctx, hc, c)
 	if err != nil {
 		return err
-	}
-	status, body, err := send(hc, req)
-	if err != nil {
-		return unavailable(c.what, err)
 	}
 	if err := decode(status, body, dst); err != nil {
 		var e *Error
@@ -53,7 +55,37 @@ func postForm(ctx context.Context, hc *http.Client, c call, dst any) error {
 	return nil
 }
 
-// newRequest builds the POST, with the credentials auth adds.
+// sendForm sends the request, a second time when a DPoP nonce was missing.
+func sendForm(ctx context.Context, hc *http.Client, c call) (int, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		req, err := newRequest(ctx, c)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, header, body, err := send(hc, req)
+		if err != nil {
+			return 0, nil, unavailable(c.what, err)
+		}
+		if c.dpop == nil {
+			return status, body, nil
+		}
+		newNonce := c.dpop.SetNonceFrom(c.url, header)
+		if attempt > 0 || !newNonce || !askedForNonce(status, body) {
+			return status, body, nil
+		}
+	}
+}
+
+// askedForNonce reports whether an answer is the error use_dpop_nonce (RFC 9449 §8).
+func askedForNonce(status int, body []byte) bool {
+	if status != http.StatusBadRequest {
+		return false
+	}
+	var eb errorBody
+	return json.Unmarshal(body, &eb) == nil && eb.Error == "use_dpop_nonce"
+}
+
+// newRequest builds the POST, with the credentials auth adds and the DPoP proof.
 func newRequest(ctx context.Context, c call) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, nil)
 	if err != nil {
@@ -66,6 +98,13 @@ func newRequest(ctx context.Context, c call) (*http.Request, error) {
 		if err := c.auth.Authenticate(req, form); err != nil {
 			return nil, fmt.Errorf("provider: client authentication: %w", err)
 		}
+	}
+	if c.dpop != nil {
+		proof, err := c.dpop.Proof(http.MethodPost, c.url, "")
+		if err != nil {
+			return nil, fmt.Errorf("provider: %s: %w", c.what, err)
+		}
+		req.Header.Set("DPoP", proof)
 	}
 	enc := form.Encode()
 	req.ContentLength = int64(len(enc))
@@ -83,20 +122,20 @@ func cloneForm(form url.Values) url.Values {
 }
 
 // send performs the request and reads the whole bounded answer.
-func send(hc *http.Client, req *http.Request) (int, []byte, error) {
+func send(hc *http.Client, req *http.Request) (int, http.Header, []byte, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if len(body) > maxBody {
-		return 0, nil, fmt.Errorf("answer larger than %d bytes", maxBody)
+		return 0, nil, nil, fmt.Errorf("answer larger than %d bytes", maxBody)
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, resp.Header, body, nil
 }
 
 // decode turns an answer into dst, or into an *Error.

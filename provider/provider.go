@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -113,13 +114,29 @@ func (p *Provider) authenticator(m *discovery.Metadata) (clientauth.Authenticato
 }
 
 // endpoint returns a call to the endpoint at rawURL, authenticated as the provider's metadata
-// m allows.
+// m allows; a call to the token endpoint carries a DPoP proof when Config.DPoP is set.
 func (p *Provider) endpoint(m *discovery.Metadata, what, rawURL string, form url.Values) (call, error) {
 	auth, err := p.authenticator(m)
 	if err != nil {
 		return call{}, err
 	}
-	return call{what: what, url: rawURL, form: form, auth: auth}, nil
+	c := call{what: what, url: rawURL, form: form, auth: auth}
+	if p.cfg.DPoP != nil && rawURL == m.TokenEndpoint {
+		if err := checkDPoPAlg(m, p.cfg.DPoP.Alg()); err != nil {
+			return call{}, err
+		}
+		c.dpop = p.cfg.DPoP
+	}
+	return c, nil
+}
+
+// checkDPoPAlg refuses a proof algorithm the provider says it does not accept.
+func checkDPoPAlg(m *discovery.Metadata, alg string) error {
+	algs := m.DPoPSigningAlgValuesSupported
+	if len(algs) > 0 && !slices.Contains(algs, alg) {
+		return fmt.Errorf("provider: the DPoP key signs with %s but the provider accepts %v", alg, algs)
+	}
+	return nil
 }
 
 // keySet returns the provider's keys, fetched from jwksURI and fetched again when a token
