@@ -57,6 +57,7 @@ func New(cfg Config) (*Client, error) {
 		Provider: c.provider, Sessions: c.sessions, BeforeSessionSaved: r.BeforeSessionSaved,
 		RefreshBuffer: r.TokenRefreshBuffer, Now: r.Now, Logger: c.logger,
 		AudienceScopes: r.audienceScopes(), MFATokens: mfaCodec, MFATokenTTL: r.MFATokenTTL,
+		DPoP: r.dpopKey,
 	})
 	txnCodec, err := session.NewCodec(session.PurposeTransaction, r.Secret, r.RetiredSecrets...)
 	if err != nil {
@@ -98,7 +99,7 @@ func newProvider(r *resolved) (*provider.Provider, error) {
 		LogoutStrategy: r.LogoutStrategy, HTTPClient: r.HTTPClient, HTTPTimeout: r.HTTPTimeout,
 		UserAgent: "authchain/" + Version, AllowInsecureRequests: r.AllowInsecureRequests, Now: r.Now,
 		Coordinator: r.RefreshCoordinator, DisableIDTokenHintInOIDCLogoutURL: r.DisableIDTokenHintInOIDCLogoutURL,
-		Auth0Client: r.auth0Client(),
+		Auth0Client: r.auth0Client(), DPoP: r.dpopKey,
 	})
 	if err != nil {
 		return nil, errors.Join(ErrInvalidConfig, err)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/authchain/authchain/dpop"
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/provider"
 	"github.com/authchain/authchain/session"
@@ -70,6 +71,19 @@ type Config struct {
 	// MFATokenTTL is how long the sealed mfa_token of a token.MFARequiredError can be opened
 	// (Client.OpenMFAToken); default 5 minutes. Env: AUTH0_MFA_TOKEN_TTL (seconds).
 	MFATokenTTL time.Duration
+	// UseDPoP binds the access tokens to a key the application holds (DPoP, RFC 9449): the
+	// key is DPoPKey, or a new ES256 key when DPoPKey is nil. Every token-endpoint request
+	// carries a proof of the key (with the nonce the provider asks for), the login names the
+	// key's thumbprint (dpop_jkt), and a provider that supports DPoP issues token_type "DPoP":
+	// a token that an API accepts only with a new proof for each request (Client.HTTPClient
+	// makes them; Client.DPoPProof for a request built by hand). A generated key lives as long
+	// as the process: with several instances, or to keep tokens across restarts, set DPoPKey.
+	// Default off. Env: AUTH0_USE_DPOP (true/false).
+	UseDPoP bool
+	// DPoPKey is the DPoP key (dpop.NewKey on an ECDSA, Ed25519 or RSA key; ES256 for a P-256
+	// key); setting it turns DPoP on. Env: AUTH0_DPOP_PRIVATE_KEY (PEM), checked against
+	// AUTH0_DPOP_PUBLIC_KEY when that is set too.
+	DPoPKey *dpop.Key
 	// PushedAuthorizationRequests sends the authorization parameters by PAR (RFC 9126);
 	// default off: they go in the authorization URL's query.
 	PushedAuthorizationRequests bool

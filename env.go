@@ -1,7 +1,11 @@
 package authchain
 
 import (
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -9,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authchain/authchain/dpop"
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
@@ -30,6 +35,9 @@ import (
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
 //	AUTH0_DISABLE_TELEMETRY             true/false: no Auth0-Client header to an Auth0 domain
 //	AUTH0_MFA_TOKEN_TTL                 seconds a sealed mfa_token can be opened (default 300)
+//	AUTH0_USE_DPOP                      true/false: bind tokens to a key (DPoP)
+//	AUTH0_DPOP_PRIVATE_KEY              PEM private key of DPoP (turns DPoP on)
+//	AUTH0_DPOP_PUBLIC_KEY               PEM public key, checked against the private key
 //
 // Missing required values are reported by New, with every other problem; ConfigFromEnv
 // reports only values it cannot parse. Set the rest (hooks, store, logger) on the Config it
@@ -114,6 +122,10 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		}
 		cfg.MFATokenTTL = time.Duration(n) * time.Second
 	}
+	parseBool("AUTH0_USE_DPOP", &cfg.UseDPoP)
+	if err := dpopFromEnv(get, &cfg); err != nil {
+		errs = append(errs, err)
+	}
 	cfg.TransactionCookie.Secure = c.Secure
 	cfg.TransactionCookie.DisableHostPrefix = c.DisableHostPrefix
 	if v := get("AUTH0_COOKIE_SAME_SITE"); v != "" {
@@ -134,4 +146,51 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// dpopFromEnv reads the DPoP key. Errors name the variable and the problem, never the key.
+func dpopFromEnv(get func(string) string, cfg *Config) error {
+	priv, pub := pemValue(get("AUTH0_DPOP_PRIVATE_KEY")), pemValue(get("AUTH0_DPOP_PUBLIC_KEY"))
+	if priv == "" {
+		if pub != "" {
+			return configError("AUTH0_DPOP_PUBLIC_KEY", "is set without AUTH0_DPOP_PRIVATE_KEY")
+		}
+		return nil
+	}
+	key, err := dpop.ParsePrivateKeyPEM([]byte(priv))
+	if err != nil {
+		return configError("AUTH0_DPOP_PRIVATE_KEY", "%v", err)
+	}
+	if pub != "" {
+		if err := checkPublicKeyPEM(pub, key); err != nil {
+			return configError("AUTH0_DPOP_PUBLIC_KEY", "%v", err)
+		}
+	}
+	cfg.DPoPKey = key
+	return nil
+}
+
+// pemValue undoes the `\n` that environment files write for line breaks.
+func pemValue(v string) string {
+	if strings.Contains(v, "\n") {
+		return v
+	}
+	return strings.ReplaceAll(v, `\n`, "\n")
+}
+
+// checkPublicKeyPEM reports whether the PEM public key is the private key's.
+func checkPublicKeyPEM(pub string, key *dpop.Key) error {
+	block, _ := pem.Decode([]byte(pub))
+	if block == nil {
+		return errors.New("no PEM block")
+	}
+	pk, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("not a public key: %w", err)
+	}
+	eq, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	if !ok || !eq.Equal(pk) {
+		return errors.New("is not the public key of AUTH0_DPOP_PRIVATE_KEY")
+	}
+	return nil
 }

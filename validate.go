@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authchain/authchain/dpop"
 	"github.com/authchain/authchain/internal/clientauth"
 	"github.com/authchain/authchain/internal/returnto"
 	"github.com/authchain/authchain/mw"
@@ -23,6 +24,7 @@ type resolved struct {
 	baseURL    *url.URL
 	origins    origins
 	signingKey crypto.Signer
+	dpopKey    *dpop.Key // nil: DPoP off
 	routes     Routes
 }
 
@@ -43,6 +45,7 @@ func resolve(cfg Config) (*resolved, error) {
 	add(r.resolveDurations())
 	add(r.resolveCookies())
 	add(r.resolveAudienceScopes())
+	add(r.resolveDPoP())
 	if cfg.MFATokenTTL < 0 {
 		add(configError("MFATokenTTL", "must not be negative"))
 	}
@@ -145,6 +148,25 @@ func (r *resolved) resolveClient() error {
 		errs = append(errs, configError("ClientSecret", "required unless ClientAssertionSigningKey is set (AUTH0_CLIENT_SECRET)"))
 	}
 	return errors.Join(errs...)
+}
+
+// resolveDPoP picks the DPoP key: DPoPKey, or a new ES256 key with UseDPoP.
+func (r *resolved) resolveDPoP() error {
+	switch {
+	case r.DPoPKey != nil:
+		r.dpopKey = r.DPoPKey
+	case r.UseDPoP:
+		now := r.Now
+		if now == nil {
+			now = time.Now
+		}
+		k, err := dpop.GenerateKey(dpop.WithClock(now))
+		if err != nil {
+			return configError("UseDPoP", "%v", err)
+		}
+		r.dpopKey = k
+	}
+	return nil
 }
 
 func (r *resolved) resolveBaseURL() error {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authchain/authchain/dpop"
 	"github.com/authchain/authchain/session"
 	"github.com/authchain/authchain/token"
 )
@@ -52,6 +53,9 @@ type AccessTokensOptions struct {
 	MFATokens *session.Codec
 	// MFATokenTTL is how long a sealed MFA token opens; default DefaultMFATokenTTL.
 	MFATokenTTL time.Duration
+	// DPoP is the key the provider binds the tokens to (provider.Config.DPoP), which HTTPClient
+	// makes its proofs with; default none.
+	DPoP *dpop.Key
 }
 
 // AccessTokens hands out the signed-in user's access tokens, refreshing them with the refresh

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authchain/authchain/dpop"
 )
 
 // TokenSource returns an oauth2.TokenSource of the request's access token q asks for, so that
@@ -14,6 +16,17 @@ import (
 func (a *AccessTokens) TokenSource(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) oauth2.TokenSource {
 	return &requestTokenSource{tokens: a, w: w, r: r, q: q}
 }
+
+// HTTPClient returns an *http.Client that calls an API with the access token q asks for, taken
+// from TokenSource: a DPoP token with a new proof of AccessTokensOptions.DPoP for each request
+// (and one retry when the API asks for a nonce), any other as a Bearer token. Requests go
+// through http.DefaultTransport; for another, build a dpop.Transport with TokenSource.
+func (a *AccessTokens) HTTPClient(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) *http.Client {
+	return &http.Client{Transport: &dpop.Transport{Source: a.TokenSource(w, r, q), Key: a.opts.DPoP}}
+}
+
+// DPoPKey returns AccessTokensOptions.DPoP, nil when DPoP is off.
+func (a *AccessTokens) DPoPKey() *dpop.Key { return a.opts.DPoP }
 
 // requestTokenSource is the token source of one request.
 type requestTokenSource struct {
