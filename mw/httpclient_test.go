@@ -1,0 +1,78 @@
+package mw
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/authchain/authchain/dpop"
+)
+
+// apiServer answers with the Authorization scheme it got and whether a DPoP proof came along.
+func apiServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		_, _ = io.WriteString(w, scheme+" "+tok+" proof:"+boolWord(r.Header.Get("DPoP") != ""))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func boolWord(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// callAPI calls the API with tokens.HTTPClient for b's request.
+func callAPI(t *testing.T, b *browser, tokens *AccessTokens, api string) string {
+	t.Helper()
+	var body string
+	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, err := tokens.HTTPClient(w, r, AccessTokenRequest{}).Get(api)
+		if err != nil {
+			body = "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		body = string(raw)
+	}), b.request(http.MethodGet, "/page", nil))
+	return body
+}
+
+func TestHTTPClientSendsDPoPTokensWithAProof(t *testing.T) {
+	t.Parallel()
+	key, err := dpop.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := newRoutes(t)
+	b := newBrowser()
+	s := signedInSession(rt.clk.now)
+	s.TokenSet.TokenType = "DPoP"
+	rt.signIn(b, s)
+	api := apiServer(t).URL
+	if got := callAPI(t, b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "DPoP at-1 proof:yes" {
+		t.Errorf("a DPoP token: the API got %q", got)
+	}
+	if got := callAPI(t, b, rt.accessTokens(), api); !strings.Contains(got, dpop.ErrNoKey.Error()) {
+		t.Errorf("a DPoP token without a key: %q, want ErrNoKey", got)
+	}
+}
+
+func TestHTTPClientSendsOtherTokensAsBearer(t *testing.T) {
+	t.Parallel()
+	key, _ := dpop.GenerateKey()
+	rt := newRoutes(t)
+	b := newBrowser()
+	rt.signIn(b, signedInSession(rt.clk.now))
+	api := apiServer(t).URL
+	if got := callAPI(t, b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "Bearer at-1 proof:no" {
+		t.Errorf("a Bearer token: the API got %q", got)
+	}
+}
