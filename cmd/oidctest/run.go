@@ -27,6 +27,7 @@ type settings struct {
 	certOut               string
 	requestLogLimit       int
 	noBackChannelOnLogout bool
+	dpopNonce             bool
 }
 
 // run starts the provider, prints its issuer to stdout and serves until ctx
@@ -75,6 +76,8 @@ func parseFlags(args []string, out io.Writer) (*settings, error) {
 	fs.DurationVar(&st.reuseGrace, "refresh-reuse-grace", 0, "grace period for reusing a rotated refresh token")
 	fs.IntVar(&st.requestLogLimit, "request-log-limit", 1000, "requests kept in memory")
 	fs.BoolVar(&st.noBackChannelOnLogout, "no-backchannel-on-logout", false, "do not send back-channel logout tokens when a session ends")
+	fs.BoolVar(&st.client.DPoPBoundAccessTokens, "dpop-required", false, "refuse the client's token requests without a DPoP proof")
+	fs.BoolVar(&st.dpopNonce, "dpop-nonce", false, "demand the server's nonce in DPoP proofs")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -123,6 +126,9 @@ func (st *settings) options() []oidctest.Option {
 	}
 	if st.noBackChannelOnLogout {
 		opts = append(opts, oidctest.WithoutBackChannelOnLogout())
+	}
+	if st.dpopNonce {
+		opts = append(opts, oidctest.WithDPoPNonce())
 	}
 	return opts
 }

@@ -160,3 +160,21 @@ func TestSignalContext(t *testing.T) {
 		t.Fatal("SIGTERM did not end the context")
 	}
 }
+
+func TestRunDPoPFlags(t *testing.T) {
+	t.Parallel()
+	issuer, _, stop := start(t, "-client-id", "demo", "-client-secret", "s3cret",
+		"-redirect-uri", "http://127.0.0.1/cb", "-dpop-required", "-dpop-nonce")
+	defer stop()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"demo"}, "client_secret": {"s3cret"}}
+	resp, err := http.PostForm(issuer+"/oauth/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "invalid_dpop_proof") || resp.Header.Get("DPoP-Nonce") == "" {
+		t.Errorf("a token request without a proof: %d %s (DPoP-Nonce %q), want 400 invalid_dpop_proof with a nonce",
+			resp.StatusCode, body, resp.Header.Get("DPoP-Nonce"))
+	}
+}
