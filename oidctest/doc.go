@@ -3,7 +3,8 @@
 // It serves OpenID Connect Discovery, a JWKS, the authorization endpoint
 // (PKCE S256 required, RFC 9207 iss in responses), the token endpoint
 // (authorization_code, refresh_token with rotation and reuse detection,
-// client_credentials), userinfo, RP-Initiated Logout 1.0, Auth0's /v2/logout,
+// client_credentials, and with [WithConnection] the token exchange of Auth0's
+// Token Vault), userinfo, RP-Initiated Logout 1.0, Auth0's /v2/logout,
 // pushed authorization requests (RFC 9126) and revocation (RFC 7009).
 // Clients authenticate with client_secret_basic, client_secret_post,
 // private_key_jwt (RFC 7523) or, when public, with none.

@@ -33,6 +33,7 @@ type config struct {
 	noAutoLogout    bool
 	audienceScopes  map[string][]string // WithAudienceScopes
 	mfaAudiences    []string            // WithMFARequiredFor
+	connections     []Connection        // WithConnection
 }
 
 func defaultConfig() config {

@@ -41,6 +41,7 @@ type Server struct {
 	requests     []Request
 	reuses       int      // rotated refresh tokens presented after their grace period
 	mfaTokens    []string // the mfa_token values of mfa_required answers
+	connTokens   map[string]ConnectionToken
 }
 
 // ErrNotStarted is returned by methods that need the server's URL before
@@ -72,6 +73,7 @@ func New(opts ...Option) (*Server, error) {
 		pars:         map[string]*parEntry{},
 		assertions:   map[string]time.Time{},
 		faults:       map[Endpoint][]*faultEntry{},
+		connTokens:   map[string]ConnectionToken{},
 	}
 	for _, c := range cfg.clients {
 		if err := s.AddClient(c); err != nil {
