@@ -46,8 +46,8 @@ func (q ConnectionTokenRequest) check() error {
 // provider exchanges the session's refresh token (or access token; RFC 8693). A new token is
 // saved in the session as AccessToken saves a refresh: behind RollingSession when the
 // response starts (call ConnectionToken before writing), elsewhere at once into w's headers.
-// The session keeps at most eight connection tokens: the expired ones are dropped, then the
-// least recently obtained.
+// The session keeps at most eight connection tokens: whenever they change, the expired ones
+// are dropped, then the least recently obtained.
 //
 // Errors are *token.Error with Code missing_session, missing_refresh_token (the session has
 // none, and no unexpired token for the connection), failed_to_exchange_refresh_token (the
@@ -106,6 +106,7 @@ func (a *AccessTokens) obtainConnectionToken(r *http.Request, s *session.Session
 		if kept != nil {
 			updated = base.Clone()
 			removeConnectionToken(updated, q.Connection, q.LoginHint)
+			pruneConnectionTokens(updated, now)
 		}
 		return nil, updated, &token.Error{Code: token.CodeFailedToExchangeRefreshToken,
 			Message: "exchanging the session's token for an access token of connection " + q.Connection + " failed", Err: err}

@@ -174,7 +174,7 @@ func TestConnectionTokenErrors(t *testing.T) {
 
 // TestConnectionTokenFailedExchangeDropsTheKeptToken: a refused exchange fails with the
 // provider's error as its cause, and the session no longer keeps the token of that connection
-// and hint; the others stay.
+// and hint, nor expired ones; the others stay.
 func TestConnectionTokenFailedExchangeDropsTheKeptToken(t *testing.T) {
 	t.Parallel()
 	rt := newRoutes(t)
@@ -185,6 +185,7 @@ func TestConnectionTokenFailedExchangeDropsTheKeptToken(t *testing.T) {
 		{AccessToken: "expired", Connection: "github", ExpiresAt: rt.clk.now},
 		{AccessToken: "hinted", Connection: "github", LoginHint: "ada", ExpiresAt: rt.clk.now.Add(time.Hour)},
 		{AccessToken: "other", Connection: "google-oauth2", ExpiresAt: rt.clk.now.Add(time.Hour)},
+		{AccessToken: "stale", Connection: "dropbox", ExpiresAt: rt.clk.now.Add(-time.Second)},
 	}
 	rt.signIn(b, s)
 	refused := &provider.Error{StatusCode: 401, Code: "invalid_grant", Description: "the refresh token was revoked"}
@@ -199,7 +200,7 @@ func TestConnectionTokenFailedExchangeDropsTheKeptToken(t *testing.T) {
 	}
 	got := rt.sessionOf(b)
 	if got == nil || len(got.ConnectionTokens) != 2 || got.ConnectionTokens[0].AccessToken != "hinted" || got.ConnectionTokens[1].AccessToken != "other" {
-		t.Errorf("the session keeps %+v, want the hinted and the other connection's tokens", got)
+		t.Errorf("the session keeps %+v, want the hinted and the other unexpired connection's tokens", got)
 	}
 	if got.TokenSet.RefreshToken != "rt-1" {
 		t.Error("a failed exchange changed the session's refresh token")
