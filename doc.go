@@ -29,6 +29,7 @@
 // client.Middleware serves the login, callback, logout, profile and access-token routes under
 // /auth/ and keeps the session rolling; client.RequireAuth sends signed-out visitors to log
 // in. Sessions are encrypted and kept in cookies or in a store (Config.SessionStore), access
-// tokens refresh themselves (Client.AccessToken), and every piece is a
+// tokens refresh themselves (Client.AccessToken), those of connections come from Auth0's Token
+// Vault (Client.AccessTokenForConnection), and every piece is a
 // func(http.Handler) http.Handler that chains with justinas/alice or any router.
 package authchain

@@ -56,6 +56,10 @@ type AccessTokensOptions struct {
 	// DPoP is the key the provider binds the tokens to (provider.Config.DPoP), which HTTPClient
 	// makes its proofs with; default none.
 	DPoP *dpop.Key
+	// ConnectionProvider exchanges the session's tokens for access tokens of connections
+	// (ConnectionToken); default Provider, when it is a ConnectionTokenProvider (as
+	// *provider.Provider is).
+	ConnectionProvider ConnectionTokenProvider
 }
 
 // AccessTokens hands out the signed-in user's access tokens, refreshing them with the refresh
@@ -85,6 +89,9 @@ func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.ConnectionProvider == nil {
+		opts.ConnectionProvider, _ = opts.Provider.(ConnectionTokenProvider)
+	}
 	_, stored := opts.Sessions.(*session.Stateful)
 	return &AccessTokens{opts: opts, stored: stored}
 }
@@ -107,20 +114,12 @@ func NewAccessTokens(opts AccessTokensOptions) *AccessTokens {
 // MFA token) or session_expired. Other errors come from the session store.
 func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) (*token.AccessToken, error) {
 	ctx := r.Context()
-	st := stateFrom(ctx)
-	var l *session.Loaded
-	var s *session.Session
-	if st != nil {
-		s = st.Session()
-	} else {
-		var err error
-		if l, err = a.opts.Sessions.Load(ctx, r); err != nil {
-			return nil, err
-		}
-		s = l.Session
+	st, l, s, err := a.current(r)
+	if err != nil {
+		return nil, err
 	}
 	if s == nil {
-		return nil, &token.Error{Code: token.CodeMissingSession, Message: "the user does not have an active session"}
+		return nil, errMissingSession()
 	}
 	q.Scope = a.requestedScope(s, q)
 	at, updated, err := a.obtain(ctx, r, s, q)
@@ -135,6 +134,23 @@ func (a *AccessTokens) AccessToken(w http.ResponseWriter, r *http.Request, q Acc
 		return nil, err
 	}
 	return at, nil
+}
+
+// current returns the request's session (nil when signed out): behind RollingSession the one
+// its state st holds, elsewhere the one loaded as l.
+func (a *AccessTokens) current(r *http.Request) (*requestState, *session.Loaded, *session.Session, error) {
+	if st := stateFrom(r.Context()); st != nil {
+		return st, nil, st.Session(), nil
+	}
+	l, err := a.opts.Sessions.Load(r.Context(), r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return nil, l, l.Session, nil
+}
+
+func errMissingSession() error {
+	return &token.Error{Code: token.CodeMissingSession, Message: "the user does not have an active session"}
 }
 
 // obtain returns the token q asks for from s, refreshing when needed; updated is the session

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,7 +30,8 @@ const (
 )
 
 // fakeProvider is an OpenID Provider in memory: it implements LoginProvider, CallbackProvider,
-// LogoutProvider and RefreshProvider, answers as its fields say, and records every call.
+// LogoutProvider, RefreshProvider and ConnectionTokenProvider, answers as its fields say, and
+// records every call.
 type fakeProvider struct {
 	now func() time.Time
 
@@ -42,7 +44,8 @@ type fakeProvider struct {
 	logoutTarget string // LogoutURL's answer; "" is a local logout
 	logoutErr    error
 	revokeErr    error
-	refresh      func(provider.RefreshRequest) (*provider.RefreshResult, error) // default: refreshedTokens
+	refresh      func(provider.RefreshRequest) (*provider.RefreshResult, error)  // default: refreshedTokens
+	connection   func(provider.ConnectionTokenRequest) (*provider.Tokens, error) // default: connectionTokens
 	// What it was asked.
 	authorized   []url.Values
 	issuerChecks []url.Values
@@ -50,6 +53,7 @@ type fakeProvider struct {
 	logouts      []provider.LogoutRequest
 	revoked      []string
 	refreshes    []provider.RefreshRequest
+	connections  []provider.ConnectionTokenRequest
 }
 
 // exchangeCall is one Exchange call.
@@ -59,10 +63,11 @@ type exchangeCall struct {
 }
 
 var (
-	_ LoginProvider    = (*fakeProvider)(nil)
-	_ CallbackProvider = (*fakeProvider)(nil)
-	_ LogoutProvider   = (*fakeProvider)(nil)
-	_ RefreshProvider  = (*fakeProvider)(nil)
+	_ LoginProvider           = (*fakeProvider)(nil)
+	_ CallbackProvider        = (*fakeProvider)(nil)
+	_ LogoutProvider          = (*fakeProvider)(nil)
+	_ RefreshProvider         = (*fakeProvider)(nil)
+	_ ConnectionTokenProvider = (*fakeProvider)(nil)
 )
 
 func (p *fakeProvider) AuthorizationURL(_ context.Context, params url.Values) (string, error) {
@@ -119,6 +124,23 @@ func (p *fakeProvider) Refresh(_ context.Context, q provider.RefreshRequest) (*p
 	return &provider.RefreshResult{Tokens: refreshedTokens(p.now())}, nil
 }
 
+func (p *fakeProvider) ExchangeForConnection(_ context.Context, q provider.ConnectionTokenRequest) (*provider.Tokens, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.connections = append(p.connections, q)
+	if p.connection != nil {
+		return p.connection(q)
+	}
+	return connectionTokens(p.now(), q, len(p.connections)), nil
+}
+
+// connectionExchanges returns the exchanges for connections asked for so far.
+func (p *fakeProvider) connectionExchanges() []provider.ConnectionTokenRequest {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.connections)
+}
+
 // calls returns how many times each method was called.
 func (p *fakeProvider) calls() (authorize, exchange, logout, revoke, refresh int) {
 	p.mu.Lock()
@@ -154,6 +176,15 @@ func refreshedTokens(now time.Time) *provider.Tokens {
 	return &provider.Tokens{
 		AccessToken: "at-2", RefreshToken: "rt-2", TokenType: "Bearer",
 		Scope: "openid profile email offline_access", ExpiresAt: now.Add(time.Hour).Truncate(time.Second),
+	}
+}
+
+// connectionTokens is the fake's default answer to the n-th exchange for a connection: an
+// access token naming the connection, the hint and n, valid for an hour.
+func connectionTokens(now time.Time, q provider.ConnectionTokenRequest, n int) *provider.Tokens {
+	return &provider.Tokens{
+		AccessToken: fmt.Sprintf("ct-%s-%s-%d", q.Connection, q.LoginHint, n), TokenType: "Bearer",
+		Scope: "calendar", ExpiresAt: now.Add(time.Hour).Truncate(time.Second),
 	}
 }
 

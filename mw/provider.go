@@ -42,6 +42,13 @@ type RefreshProvider interface {
 	Refresh(ctx context.Context, q provider.RefreshRequest) (*provider.RefreshResult, error)
 }
 
+// ConnectionTokenProvider is the provider as the access tokens of connections need it.
+type ConnectionTokenProvider interface {
+	// ExchangeForConnection exchanges a refresh token or access token for an access token of
+	// a connection (see provider.Provider.ExchangeForConnection).
+	ExchangeForConnection(ctx context.Context, q provider.ConnectionTokenRequest) (*provider.Tokens, error)
+}
+
 // LogoutTokenVerifier is the provider as the back-channel logout route needs it.
 type LogoutTokenVerifier interface {
 	// VerifyLogoutToken verifies a back-channel logout token (see
@@ -51,9 +58,10 @@ type LogoutTokenVerifier interface {
 }
 
 var (
-	_ LogoutTokenVerifier = (*provider.Provider)(nil)
-	_ LoginProvider       = (*provider.Provider)(nil)
-	_ CallbackProvider    = (*provider.Provider)(nil)
-	_ LogoutProvider      = (*provider.Provider)(nil)
-	_ RefreshProvider     = (*provider.Provider)(nil)
+	_ LogoutTokenVerifier     = (*provider.Provider)(nil)
+	_ LoginProvider           = (*provider.Provider)(nil)
+	_ CallbackProvider        = (*provider.Provider)(nil)
+	_ LogoutProvider          = (*provider.Provider)(nil)
+	_ RefreshProvider         = (*provider.Provider)(nil)
+	_ ConnectionTokenProvider = (*provider.Provider)(nil)
 )

@@ -120,6 +120,9 @@ func (cfg *config) validate() error {
 	if cfg.defaultUser.Subject == "" {
 		return errors.New("oidctest: default user without Subject")
 	}
+	if err := checkConnections(cfg.connections); err != nil {
+		return err
+	}
 	for name, d := range map[string]time.Duration{
 		"ID token lifetime":      cfg.idTokenTTL,
 		"access token lifetime":  cfg.accessTokenTTL,

@@ -27,7 +27,7 @@ func (s *Server) discovery() map[string]any {
 		"scopes_supported":                                      []string{"openid", "profile", "email", "offline_access"},
 		"response_types_supported":                              []string{"code"},
 		"response_modes_supported":                              []string{"query"},
-		"grant_types_supported":                                 []string{"authorization_code", "refresh_token", "client_credentials"},
+		"grant_types_supported":                                 s.grantTypes(),
 		"subject_types_supported":                               []string{"public"},
 		"id_token_signing_alg_values_supported":                 []string{s.cfg.alg},
 		"code_challenge_methods_supported":                      []string{"S256"},
@@ -51,4 +51,13 @@ func (s *Server) discovery() map[string]any {
 
 func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, s.discovery())
+}
+
+// grantTypes are the grants of the token endpoint.
+func (s *Server) grantTypes() []string {
+	grants := []string{"authorization_code", "refresh_token", "client_credentials"}
+	if len(s.cfg.connections) > 0 {
+		grants = append(grants, grantConnectionToken)
+	}
+	return grants
 }

@@ -3,11 +3,13 @@
 // It serves OpenID Connect Discovery, a JWKS, the authorization endpoint
 // (PKCE S256 required, RFC 9207 iss in responses), the token endpoint
 // (authorization_code, refresh_token with rotation and reuse detection,
-// client_credentials), userinfo, RP-Initiated Logout 1.0, Auth0's /v2/logout,
+// client_credentials, and with [WithConnection] the token exchange of Auth0's
+// Token Vault), userinfo, RP-Initiated Logout 1.0, Auth0's /v2/logout,
 // pushed authorization requests (RFC 9126) and revocation (RFC 7009). A
 // token request with a DPoP proof (RFC 9449) gets tokens bound to its key,
 // which userinfo accepts with a proof; every proof is checked, and
-// [WithDPoPNonce] demands the server's nonce in them. Clients authenticate with client_secret_basic, client_secret_post,
+// [WithDPoPNonce] demands the server's nonce in them. Clients authenticate
+// with client_secret_basic, client_secret_post,
 // private_key_jwt (RFC 7523) or, when public, with none.
 //
 // A test starts one per test; servers share nothing, so tests may run in

@@ -34,6 +34,7 @@ type config struct {
 	audienceScopes  map[string][]string // WithAudienceScopes
 	mfaAudiences    []string            // WithMFARequiredFor
 	dpopNonce       bool                // WithDPoPNonce
+	connections     []Connection        // WithConnection
 }
 
 func defaultConfig() config {

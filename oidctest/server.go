@@ -44,6 +44,7 @@ type Server struct {
 	dpopJTIs     map[string]time.Time // jti of accepted DPoP proofs → when to forget it
 	dpopNonce    string               // the nonce demanded with WithDPoPNonce
 	dpopProofs   int                  // DPoP proofs accepted
+	connTokens   map[string]ConnectionToken
 }
 
 // ErrNotStarted is returned by methods that need the server's URL before
@@ -77,6 +78,7 @@ func New(opts ...Option) (*Server, error) {
 		dpopJTIs:     map[string]time.Time{},
 		dpopNonce:    rand.Text(),
 		faults:       map[Endpoint][]*faultEntry{},
+		connTokens:   map[string]ConnectionToken{},
 	}
 	for _, c := range cfg.clients {
 		if err := s.AddClient(c); err != nil {

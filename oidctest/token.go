@@ -8,7 +8,8 @@ import (
 )
 
 // handleToken serves the token endpoint (RFC 6749 §3.2): authorization_code,
-// refresh_token and client_credentials, with RFC 6749 §5.2 JSON errors.
+// refresh_token, client_credentials and the token exchange of [WithConnection], with RFC 6749
+// §5.2 JSON errors.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.setDPoPNonce(w)
 	resp, err := s.token(r)
@@ -42,6 +43,8 @@ func (s *Server) token(r *http.Request) (*tokenResponse, *oauthError) {
 		return s.refreshGrant(c, form, jkt)
 	case "client_credentials":
 		return s.clientCredentialsGrant(c, form, jkt)
+	case grantConnectionToken:
+		return s.connectionGrant(c, form)
 	case "":
 		return nil, errInvalidRequest("grant_type is required")
 	default:

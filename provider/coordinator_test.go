@@ -71,12 +71,12 @@ func (c *memoryCoordinator) Published(_ context.Context, key string) ([]byte, er
 	return c.published[key], nil
 }
 
-// newIdP starts a provider that knows the test client.
-func newIdP(t *testing.T) *oidctest.Server {
+// newIdP starts a provider that knows the test client, with opts.
+func newIdP(t *testing.T, opts ...oidctest.Option) *oidctest.Server {
 	t.Helper()
-	return oidctest.NewServer(t, oidctest.WithSigningKey(idpKey()), oidctest.WithClient(oidctest.Client{
+	return oidctest.NewServer(t, append([]oidctest.Option{oidctest.WithSigningKey(idpKey()), oidctest.WithClient(oidctest.Client{
 		ID: clientID, Secret: clientSecret, RedirectURIs: []string{redirectURI},
-	}))
+	})}, opts...)...)
 }
 
 // newProvider returns a Provider of idp for the test client, with coord.

@@ -5,9 +5,10 @@
 // authorization URL (pushing the request first with PAR, RFC 9126), checks the authorization
 // response's issuer (RFC 9207), exchanges the code (RFC 6749 §4.1.3 with PKCE, RFC 7636) and
 // verifies the ID token (OpenID Connect Core §3.1.3.7), refreshes tokens (RFC 6749 §6) one at a
-// time per refresh token, revokes refresh tokens (RFC 7009), builds the logout URL (RP-Initiated
-// Logout 1.0, or Auth0's /v2/logout) and verifies back-channel logout tokens (Back-Channel
-// Logout 1.0 §2.6). Every call to the token, PAR and revocation endpoints
+// time per refresh token, exchanges a refresh token for an access token of a connection (RFC
+// 8693, Auth0's Token Vault), revokes refresh tokens (RFC 7009), builds the logout URL
+// (RP-Initiated Logout 1.0, or Auth0's /v2/logout) and verifies back-channel logout tokens
+// (Back-Channel Logout 1.0 §2.6). Every call to the token, PAR and revocation endpoints
 // takes one path, with one client-authentication step (client_secret_basic,
 // client_secret_post, private_key_jwt or none, chosen from the provider's metadata).
 //

@@ -2,9 +2,12 @@ package session
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authchain/authchain/token"
 )
 
 var formats = []CookieFormat{FormatNextJS, FormatSecureCookie}
@@ -143,5 +146,32 @@ func TestOriginalInternalMembersKept(t *testing.T) {
 	}
 	if !life.Expired(&s.Internal, clk.Now().Add(570*time.Second)) {
 		t.Error("not expired 30 s before sessionExpiresAt")
+	}
+}
+
+// TestFormatsKeepConnectionTokens: the connection tokens of a session read back from the
+// cookies of either format, the stateful store's too, each with its login hint.
+func TestFormatsKeepConnectionTokens(t *testing.T) {
+	t.Parallel()
+	clk := newTestClock()
+	s := smallSession(clk.Now())
+	s.ConnectionTokens = []token.ConnectionToken{
+		{AccessToken: "ct_1", Connection: "google-oauth2", Scope: "calendar", ExpiresAt: clk.Now().Add(time.Hour), TokenType: "Bearer"},
+		{AccessToken: "ct_2", Connection: "google-oauth2", LoginHint: "ada@example.test", ExpiresAt: clk.Now().Add(time.Hour)},
+	}
+	managers := map[string]Manager{}
+	for _, f := range formats {
+		managers[string(f)] = newStateless(t, clk, func(c *StatelessConfig) { c.Format = f })
+		sm, err := NewStateful(StatefulConfig{Store: NewMemoryStore(clk.Now), Secret: testSecret, Format: f, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		managers["stateful "+string(f)] = sm
+	}
+	for name, m := range managers {
+		l := load(t, m, requestWith(save(t, m, nil, s.Clone())))
+		if l.Session == nil || !reflect.DeepEqual(l.Session.ConnectionTokens, s.ConnectionTokens) {
+			t.Errorf("%s: connection tokens read back as %+v", name, l.Session)
+		}
 	}
 }

@@ -75,6 +75,8 @@ func (s *Session) readMember(r *fastjson.Reader, key []byte) error {
 		return s.TokenSet.ReadJSON(r)
 	case "accessTokens":
 		return s.readAccessTokens(r)
+	case "connectionTokenSets":
+		return s.readConnectionTokens(r)
 	case "internal":
 		return s.Internal.readJSON(r)
 	default:
@@ -153,6 +155,24 @@ func (s *Session) readAccessTokens(r *fastjson.Reader) error {
 	})
 }
 
+func (s *Session) readConnectionTokens(r *fastjson.Reader) error {
+	if r.IsNull() {
+		return nil
+	}
+	return r.Array(func() error {
+		raw, err := r.Raw()
+		if err != nil {
+			return err
+		}
+		var t token.ConnectionToken
+		if err := t.UnmarshalJSON(raw); err != nil {
+			return err
+		}
+		s.ConnectionTokens = append(s.ConnectionTokens, t)
+		return nil
+	})
+}
+
 // appendJWT appends the claims set of a cookie of the format "nextjs": the session as the
 // original SDK writes it (internal holds sid and createdAt, and the login's subject only when
 // the user's claims do not say it) and the exp claim, Internal.ExpiresAt. The update time is
@@ -186,6 +206,17 @@ func (s *Session) appendShape(b []byte, jwt bool) ([]byte, error) {
 				o.B = append(o.B, ',')
 			}
 			o.B = s.AccessTokens[i].AppendJSON(o.B)
+		}
+		o.B = append(o.B, ']')
+	}
+	if len(s.ConnectionTokens) > 0 {
+		o.Key("connectionTokenSets")
+		o.B = append(o.B, '[')
+		for i := range s.ConnectionTokens {
+			if i > 0 {
+				o.B = append(o.B, ',')
+			}
+			o.B = s.ConnectionTokens[i].AppendJSON(o.B)
 		}
 		o.B = append(o.B, ']')
 	}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/authchain/authchain/token"
 )
 
 // originalShape is a session as the original SDK (or a test in another language) writes it.
@@ -19,7 +21,8 @@ const originalShape = `{
   "internal": {"sid": "auth0-sid", "createdAt": 1800000000, "mcd": {"domain": "x"}},
   "updatedAt": 1800000000123,
   "preferences": {"theme": "dark", "tags": ["a", "b"]},
-  "connectionTokenSets": []
+  "connectionTokenSets": [{"accessToken": "ct_google", "scope": "calendar", "expiresAt": 1800003600,
+                           "connection": "google-oauth2", "loginHint": "ada@example.test"}]
 }`
 
 func TestSessionReadsTheOriginalShape(t *testing.T) {
@@ -43,10 +46,19 @@ func TestSessionReadsTheOriginalShape(t *testing.T) {
 	if len(s.AccessTokens) != 1 || s.AccessTokens[0].Audience != "urn:other" || s.AccessTokens[0].ExpiresAt.Unix() != 1800007200 {
 		t.Errorf("access tokens = %+v", s.AccessTokens)
 	}
+	if len(s.ConnectionTokens) != 1 || s.ConnectionTokens[0] != (token.ConnectionToken{
+		AccessToken: "ct_google", Scope: "calendar", ExpiresAt: time.Unix(1800003600, 0),
+		Connection: "google-oauth2", LoginHint: "ada@example.test",
+	}) {
+		t.Errorf("connection tokens = %+v", s.ConnectionTokens)
+	}
 	if s.Internal.SID != "auth0-sid" || s.Internal.CreatedAt.Unix() != 1800000000 || s.Internal.Subject != "" {
 		t.Errorf("internal = %+v", s.Internal)
 	}
-	for _, key := range []string{"updatedAt", "preferences", "connectionTokenSets"} {
+	if _, ok := s.Custom["connectionTokenSets"]; ok {
+		t.Error("connectionTokenSets is kept as a custom key too")
+	}
+	for _, key := range []string{"updatedAt", "preferences"} {
 		if _, ok := s.Custom[key]; !ok {
 			t.Errorf("custom key %q lost", key)
 		}
@@ -79,7 +91,8 @@ func TestSessionJSONRoundTrip(t *testing.T) {
 	if back.User.StringClaim("locale") != "fr" || back.User.Subject() != "user_123" {
 		t.Errorf("user after round trip = %v", back.User.Claims())
 	}
-	if !reflect.DeepEqual(back.TokenSet, s.TokenSet) || !reflect.DeepEqual(back.AccessTokens, s.AccessTokens) {
+	if !reflect.DeepEqual(back.TokenSet, s.TokenSet) || !reflect.DeepEqual(back.AccessTokens, s.AccessTokens) ||
+		!reflect.DeepEqual(back.ConnectionTokens, s.ConnectionTokens) {
 		t.Errorf("tokens changed:\n%+v\n%+v", s.TokenSet, back.TokenSet)
 	}
 	if back.Internal != s.Internal {
@@ -98,7 +111,7 @@ func TestSessionJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(out, &generic); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"user", "tokenSet", "accessTokens", "internal", "preferences", "cart"} {
+	for _, key := range []string{"user", "tokenSet", "accessTokens", "connectionTokenSets", "internal", "preferences", "cart"} {
 		if _, ok := generic[key]; !ok {
 			t.Errorf("key %q missing from %s", key, out)
 		}
@@ -142,6 +155,7 @@ func TestSessionRejectsMalformedJSON(t *testing.T) {
 	for _, in := range []string{
 		``, `null`, `[]`, `{`, `{"user":}`, `{"user":"x"}`, `{"user":{"a":}}`, `{"tokenSet":{"accessToken":1}}`,
 		`{"internal":{"createdAt":"x"}}`, `{"internal":{"sub":1}}`, `{"x":tru}`, `{"x":"\q"}`, `{"x":1}x`, `{"accessTokens":{}}`,
+		`{"connectionTokenSets":{}}`, `{"connectionTokenSets":[{"accessToken":1}]}`,
 		`{"x":"` + "\x01" + `"}`, `{"x":[1,]}`, `{"x":01}`,
 	} {
 		var s Session
@@ -175,7 +189,7 @@ func TestUserDecodesLazilyAndKeepsChanges(t *testing.T) {
 func TestSetCustomRefusesReservedKeys(t *testing.T) {
 	t.Parallel()
 	var s Session
-	for _, k := range []string{"user", "tokenSet", "accessTokens", "internal"} {
+	for _, k := range []string{"user", "tokenSet", "accessTokens", "connectionTokenSets", "internal"} {
 		if err := s.SetCustom(k, 1); err == nil {
 			t.Errorf("SetCustom(%q) accepted", k)
 		}
@@ -186,10 +200,12 @@ func TestCloneIsDeep(t *testing.T) {
 	t.Parallel()
 	s := realisticSession(time.Unix(1_800_000_000, 0))
 	_ = s.SetCustom("k", "v")
+	s.ConnectionTokens = []token.ConnectionToken{{AccessToken: "ct", Connection: "github"}}
 	c := s.Clone()
 	c.User.Set("name", "Other")
 	c.Custom["k"][1] = 'X'
-	if s.User.StringClaim("name") != "Jane Doe" || string(s.Custom["k"]) != `"v"` {
+	c.ConnectionTokens[0].AccessToken = "other"
+	if s.User.StringClaim("name") != "Jane Doe" || string(s.Custom["k"]) != `"v"` || s.ConnectionTokens[0].AccessToken != "ct" {
 		t.Error("changing the clone changed the original")
 	}
 }

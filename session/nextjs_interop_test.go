@@ -10,6 +10,7 @@ import (
 
 	"github.com/authchain/authchain/internal/benchdata"
 	"github.com/authchain/authchain/internal/nextjstest"
+	"github.com/authchain/authchain/token"
 )
 
 // nextRead asks the package to read cookies; it returns the payload it read, or nil.
@@ -166,4 +167,40 @@ func names(cookies []nextCookie) string {
 func nextScript(t *testing.T, mode string, request any) json.RawMessage {
 	t.Helper()
 	return nextjstest.Run(t, mode, request)
+}
+
+// TestNextInteropConnectionTokens: the package reads the connection tokens of a session
+// authchain writes in the format "nextjs" as its connectionTokenSets.
+func TestNextInteropConnectionTokens(t *testing.T) {
+	t.Parallel()
+	now := time.Now().Truncate(time.Second)
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Format: FormatNextJS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := smallSession(now)
+	s.ConnectionTokens = []token.ConnectionToken{
+		{AccessToken: "ct_1", Connection: "google-oauth2", Scope: "calendar", ExpiresAt: now.Add(time.Hour)},
+		{AccessToken: "ct_2", Connection: "google-oauth2", LoginHint: "ada@example.test", ExpiresAt: now.Add(time.Hour)},
+	}
+	payload := nextRead(t, "session", testSecret, browserCookies(save(t, m, nil, s)))
+	var got struct {
+		Sets []struct {
+			AccessToken string `json:"accessToken"`
+			Scope       string `json:"scope"`
+			ExpiresAt   int64  `json:"expiresAt"`
+			Connection  string `json:"connection"`
+			LoginHint   string `json:"loginHint"`
+		} `json:"connectionTokenSets"`
+	}
+	if payload == nil || json.Unmarshal(payload, &got) != nil || len(got.Sets) != 2 {
+		t.Fatalf("@auth0/nextjs-auth0 read %s, want two connection token sets", payload)
+	}
+	for i, want := range s.ConnectionTokens {
+		g := got.Sets[i]
+		if g.AccessToken != want.AccessToken || g.Scope != want.Scope || g.ExpiresAt != want.ExpiresAt.Unix() ||
+			g.Connection != want.Connection || g.LoginHint != want.LoginHint {
+			t.Errorf("connection token set %d = %+v, want %+v", i, g, want)
+		}
+	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Session is the data of one signed-in user. Its JSON form is the original nextjs-auth0 SDK's
-// SessionData: {"user":{…},"tokenSet":{…},"accessTokens":[…],"internal":{…}, …custom keys}.
+// SessionData: {"user":{…},"tokenSet":{…},"accessTokens":[…],"connectionTokenSets":[…],
+// "internal":{…}, …custom keys}.
 // A Session is not safe for concurrent use.
 type Session struct {
 	// User holds the user's claims.
@@ -18,6 +19,9 @@ type Session struct {
 	TokenSet token.Set
 	// AccessTokens holds access tokens for audiences other than the default one.
 	AccessTokens []token.AudienceToken
+	// ConnectionTokens holds access tokens for connections (identity providers upstream of the
+	// OpenID Provider), each for one connection and login hint.
+	ConnectionTokens []token.ConnectionToken
 	// Internal is the bookkeeping the library needs: the provider's session id and times.
 	Internal Internal
 	// Custom holds the application's own top-level keys, as raw JSON. They survive every round
@@ -52,7 +56,7 @@ type Internal struct {
 
 // reservedKeys are the top-level keys the library owns, and the time claims of the cookie
 // format "nextjs", whose claims set holds the session's keys.
-var reservedKeys = [...]string{"user", "tokenSet", "accessTokens", "internal", "exp", "iat", "nbf"}
+var reservedKeys = [...]string{"user", "tokenSet", "accessTokens", "connectionTokenSets", "internal", "exp", "iat", "nbf"}
 
 func isReserved(key string) bool {
 	for _, k := range reservedKeys {
@@ -64,7 +68,8 @@ func isReserved(key string) bool {
 }
 
 // SetCustom stores v as JSON under the top-level key. The library's own keys (user, tokenSet,
-// accessTokens, internal) and the JWT time claims (exp, iat, nbf) cannot be used.
+// accessTokens, connectionTokenSets, internal) and the JWT time claims (exp, iat, nbf) cannot
+// be used.
 func (s *Session) SetCustom(key string, v any) error {
 	if isReserved(key) {
 		return fmt.Errorf("session: %q is a reserved key", key)
@@ -106,6 +111,7 @@ func (s *Session) Clone() *Session {
 	c := *s
 	c.User = s.User.clone()
 	c.AccessTokens = append([]token.AudienceToken(nil), s.AccessTokens...)
+	c.ConnectionTokens = append([]token.ConnectionToken(nil), s.ConnectionTokens...)
 	if s.Custom != nil {
 		c.Custom = make(map[string]json.RawMessage, len(s.Custom))
 		for k, v := range s.Custom {

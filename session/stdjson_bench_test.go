@@ -200,10 +200,10 @@ func TestStdJSONMatches(t *testing.T) {
 	}
 }
 
-// BenchmarkSessionDecodeStdJSON is BenchmarkSessionDecode with encoding/json.
+// BenchmarkSessionDecodeStdJSON is BenchmarkSessionDecode/securecookie with encoding/json.
 func BenchmarkSessionDecodeStdJSON(b *testing.B) {
 	clk := newTestClock()
-	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now, Format: FormatSecureCookie})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -220,10 +220,10 @@ func BenchmarkSessionDecodeStdJSON(b *testing.B) {
 	}
 }
 
-// BenchmarkSessionEncodeStdJSON is BenchmarkSessionEncode with encoding/json.
+// BenchmarkSessionEncodeStdJSON is BenchmarkSessionEncode/securecookie with encoding/json.
 func BenchmarkSessionEncodeStdJSON(b *testing.B) {
 	clk := newTestClock()
-	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now})
+	m, err := NewStateless(StatelessConfig{Secret: testSecret, Now: clk.Now, Format: FormatSecureCookie})
 	if err != nil {
 		b.Fatal(err)
 	}

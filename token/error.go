@@ -19,6 +19,11 @@ const (
 	// session still holds the old refresh token, which the provider will refuse once the new
 	// one is in use.
 	CodeFailedToSaveSession = "failed_to_save_session"
+	// CodeFailedToExchangeRefreshToken: the provider refused to exchange the session's
+	// refresh token (or access token) for a connection's access token, or could not be
+	// reached; the session no longer keeps a token it had for that connection and login hint.
+	// The cause is in Err (the provider's OAuth error when it sent one).
+	CodeFailedToExchangeRefreshToken = "failed_to_exchange_refresh_token"
 	// CodeSessionExpired: the session ended (expired or logged out elsewhere) while the token
 	// was being obtained.
 	CodeSessionExpired = "session_expired"
