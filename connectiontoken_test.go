@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -231,5 +232,65 @@ func TestAccessTokenForConnectionByAccessToken(t *testing.T) {
 	connectionToken(t, app, b, "connection="+calendar+"&type=access")
 	if n := app.IdP.Count(oidctest.EndpointToken, "refresh_token"); n != 1 || exchanges(app) != 2 {
 		t.Errorf("%d refreshes and %d exchanges, want the access token refreshed once, then exchanged", n, exchanges(app))
+	}
+}
+
+// TestConnectionTokensAndRefreshesAtOnceSpendTheRefreshTokenOnce: requests of one session
+// that refresh its access token and exchange its refresh token for a connection's token, all
+// at once, never present a refresh token that another request's refresh has spent (which
+// revokes the token family at a provider with rotation), and every one of them succeeds.
+func TestConnectionTokensAndRefreshesAtOnceSpendTheRefreshTokenOnce(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, appOptions{idp: withCalendar(), handler: func(c *authchain.Client) http.Handler {
+		mux := http.NewServeMux()
+		mux.Handle("/conn", connectionApp(c))
+		mux.HandleFunc("/refresh", func(w http.ResponseWriter, r *http.Request) {
+			if _, err := c.AccessToken(w, r, authchain.WithRefresh()); err != nil {
+				fmt.Fprintf(w, "error: %v", err)
+				return
+			}
+			_, _ = io.WriteString(w, "refreshed")
+		})
+		return mux
+	}})
+	b := newBrowser(t, true)
+	app.login(b, "/")
+	u, _ := url.Parse(app.URL)
+	cookies := b.Jar.Cookies(u)
+
+	const n = 12
+	bodies := make([]string, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			path := "/refresh"
+			if i%2 == 1 {
+				path = "/conn?connection=" + calendar + "&hint=" + fmt.Sprint("account-", i)
+			}
+			req, _ := http.NewRequest(http.MethodGet, app.URL+path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				bodies[i] = err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			raw, _ := io.ReadAll(resp.Body)
+			bodies[i] = string(raw)
+		})
+	}
+	close(start)
+	wg.Wait()
+	if reuses := app.IdP.RefreshTokenReuses(); reuses != 0 {
+		t.Errorf("the provider saw %d refresh-token reuses and revoked the family", reuses)
+	}
+	for i, body := range bodies {
+		if body != "refreshed" && !strings.HasPrefix(body, "token: ") {
+			t.Errorf("request %d: %q", i, body)
+		}
 	}
 }

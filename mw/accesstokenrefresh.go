@@ -27,10 +27,7 @@ func (a *AccessTokens) refresh(ctx context.Context, s *session.Session, q Access
 	// into the session too, so that it is no older than theirs, even when this refresh fails.
 	base := s
 	if out != nil {
-		for _, rot := range out.Followed {
-			aud, d := targetAudience(base, AccessTokenRequest{Audience: rot.Audience, Scope: rot.Scope})
-			base = a.applyTokens(base, rot.Tokens, aud, rot.Scope, d)
-		}
+		base = a.applyRotations(base, out.Followed)
 	}
 	if err != nil {
 		var updated *session.Session
@@ -51,6 +48,16 @@ func (a *AccessTokens) refresh(ctx context.Context, s *session.Session, q Access
 	}
 	return &token.AccessToken{Token: tokens.AccessToken, ExpiresAt: tokens.ExpiresAt, Scope: grantedScope(tokens.Scope, q.Scope, s),
 		TokenType: tokens.TokenType, Audience: audience}, updated, nil
+}
+
+// applyRotations returns s with the tokens of the rotations followed (other requests'
+// refreshes of its refresh token), or s itself when there are none.
+func (a *AccessTokens) applyRotations(s *session.Session, followed []provider.Rotation) *session.Session {
+	for _, rot := range followed {
+		aud, d := targetAudience(s, AccessTokenRequest{Audience: rot.Audience, Scope: rot.Scope})
+		s = a.applyTokens(s, rot.Tokens, aud, rot.Scope, d)
+	}
+	return s
 }
 
 // isInvalidGrant reports the provider refusing a refresh token (RFC 6749 §5.2).

@@ -99,9 +99,17 @@ func (a *AccessTokens) obtainConnectionToken(r *http.Request, s *session.Session
 	if err != nil {
 		return nil, updated, err
 	}
-	t, err := a.opts.ConnectionProvider.ExchangeForConnection(r.Context(), provider.ConnectionTokenRequest{
+	res, err := a.opts.ConnectionProvider.ExchangeForConnection(r.Context(), provider.ConnectionTokenRequest{
 		SubjectToken: subject, SubjectTokenType: q.SubjectTokenType, Connection: q.Connection, LoginHint: q.LoginHint,
 	})
+	// Refreshes of other requests replaced the refresh token first: their tokens go into the
+	// session too, even when the exchange fails.
+	if res != nil {
+		base = a.applyRotations(base, res.Followed)
+	}
+	if base != s {
+		updated = base
+	}
 	if err != nil {
 		if kept != nil {
 			updated = base.Clone()
@@ -111,6 +119,7 @@ func (a *AccessTokens) obtainConnectionToken(r *http.Request, s *session.Session
 		return nil, updated, &token.Error{Code: token.CodeFailedToExchangeRefreshToken,
 			Message: "exchanging the session's token for an access token of connection " + q.Connection + " failed", Err: err}
 	}
+	t := res.Tokens
 	ct := token.ConnectionToken{
 		AccessToken: t.AccessToken, Connection: q.Connection, LoginHint: q.LoginHint,
 		Scope: t.Scope, ExpiresAt: t.ExpiresAt, TokenType: t.TokenType,

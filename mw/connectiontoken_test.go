@@ -189,7 +189,9 @@ func TestConnectionTokenFailedExchangeDropsTheKeptToken(t *testing.T) {
 	}
 	rt.signIn(b, s)
 	refused := &provider.Error{StatusCode: 401, Code: "invalid_grant", Description: "the refresh token was revoked"}
-	rt.idp.connection = func(provider.ConnectionTokenRequest) (*provider.Tokens, error) { return nil, refused }
+	rt.idp.connection = func(provider.ConnectionTokenRequest) (*provider.ConnectionTokenResult, error) {
+		return &provider.ConnectionTokenResult{}, refused
+	}
 	_, err := connectionToken(b, tokens, ConnectionTokenRequest{Connection: "github"})
 	var pe *provider.Error
 	if tokenCode(err) != token.CodeFailedToExchangeRefreshToken || !errors.As(err, &pe) || pe != refused {
@@ -255,8 +257,8 @@ func TestConnectionTokensAreBounded(t *testing.T) {
 func TestConnectionTokenOfUnknownExpiryIsNotKept(t *testing.T) {
 	t.Parallel()
 	rt := newRoutes(t)
-	rt.idp.connection = func(q provider.ConnectionTokenRequest) (*provider.Tokens, error) {
-		return &provider.Tokens{AccessToken: "forever?"}, nil
+	rt.idp.connection = func(q provider.ConnectionTokenRequest) (*provider.ConnectionTokenResult, error) {
+		return &provider.ConnectionTokenResult{Tokens: &provider.Tokens{AccessToken: "forever?"}}, nil
 	}
 	tokens := rt.accessTokens()
 	b := newBrowser()
@@ -310,5 +312,34 @@ func TestConnectionTokenBehindRollingSession(t *testing.T) {
 	b.get(late, "/api")
 	if s := rt.sessionOf(b); len(s.ConnectionTokens) != 1 || s.ConnectionTokens[0].Connection != "github" {
 		t.Errorf("the session changed after the response started: %+v", s.ConnectionTokens)
+	}
+}
+
+// TestConnectionTokenSavesTheRotationsItFollowed: when the provider's exchange followed other
+// requests' rotations of the refresh token, the session takes their tokens, even when the
+// exchange fails, so that it never keeps the spent refresh token.
+func TestConnectionTokenSavesTheRotationsItFollowed(t *testing.T) {
+	t.Parallel()
+	for _, fail := range []bool{false, true} {
+		rt := newRoutes(t)
+		rotation := provider.Rotation{Tokens: &provider.Tokens{AccessToken: "at-rotated", RefreshToken: "rt-rotated", ExpiresAt: rt.clk.now.Add(time.Hour)}}
+		rt.idp.connection = func(q provider.ConnectionTokenRequest) (*provider.ConnectionTokenResult, error) {
+			res := &provider.ConnectionTokenResult{Followed: []provider.Rotation{rotation}}
+			if fail {
+				return res, &provider.Error{StatusCode: 400, Code: "invalid_request"}
+			}
+			res.Tokens = connectionTokens(rt.clk.now, q, 1)
+			return res, nil
+		}
+		b := newBrowser()
+		rt.signIn(b, signedInSession(rt.clk.now))
+		_, err := connectionToken(b, rt.accessTokens(), ConnectionTokenRequest{Connection: "github"})
+		if (err != nil) != fail {
+			t.Fatalf("fail=%v: error %v", fail, err)
+		}
+		s := rt.sessionOf(b)
+		if s == nil || s.TokenSet.RefreshToken != "rt-rotated" || s.TokenSet.AccessToken != "at-rotated" {
+			t.Errorf("fail=%v: the session is %v, want the rotation's tokens", fail, s != nil)
+		}
 	}
 }

@@ -44,8 +44,8 @@ type fakeProvider struct {
 	logoutTarget string // LogoutURL's answer; "" is a local logout
 	logoutErr    error
 	revokeErr    error
-	refresh      func(provider.RefreshRequest) (*provider.RefreshResult, error)  // default: refreshedTokens
-	connection   func(provider.ConnectionTokenRequest) (*provider.Tokens, error) // default: connectionTokens
+	refresh      func(provider.RefreshRequest) (*provider.RefreshResult, error)                 // default: refreshedTokens
+	connection   func(provider.ConnectionTokenRequest) (*provider.ConnectionTokenResult, error) // default: connectionTokens
 	// What it was asked.
 	authorized   []url.Values
 	issuerChecks []url.Values
@@ -124,14 +124,14 @@ func (p *fakeProvider) Refresh(_ context.Context, q provider.RefreshRequest) (*p
 	return &provider.RefreshResult{Tokens: refreshedTokens(p.now())}, nil
 }
 
-func (p *fakeProvider) ExchangeForConnection(_ context.Context, q provider.ConnectionTokenRequest) (*provider.Tokens, error) {
+func (p *fakeProvider) ExchangeForConnection(_ context.Context, q provider.ConnectionTokenRequest) (*provider.ConnectionTokenResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.connections = append(p.connections, q)
 	if p.connection != nil {
 		return p.connection(q)
 	}
-	return connectionTokens(p.now(), q, len(p.connections)), nil
+	return &provider.ConnectionTokenResult{Tokens: connectionTokens(p.now(), q, len(p.connections))}, nil
 }
 
 // connectionExchanges returns the exchanges for connections asked for so far.

@@ -46,7 +46,7 @@ type RefreshProvider interface {
 type ConnectionTokenProvider interface {
 	// ExchangeForConnection exchanges a refresh token or access token for an access token of
 	// a connection (see provider.Provider.ExchangeForConnection).
-	ExchangeForConnection(ctx context.Context, q provider.ConnectionTokenRequest) (*provider.Tokens, error)
+	ExchangeForConnection(ctx context.Context, q provider.ConnectionTokenRequest) (*provider.ConnectionTokenResult, error)
 }
 
 // LogoutTokenVerifier is the provider as the back-channel logout route needs it.

@@ -37,25 +37,60 @@ type ConnectionTokenRequest struct {
 	LoginHint string
 }
 
+// ConnectionTokenResult is what ExchangeForConnection gives one request.
+type ConnectionTokenResult struct {
+	// Tokens hold the connection's access token, its type, scope and expiry; nil when the
+	// exchange failed.
+	Tokens *Tokens
+	// Followed are the rotations of other requests' refreshes that had replaced the request's
+	// refresh token, oldest first (see RefreshResult.Followed): their tokens belong in the
+	// session, even when the exchange failed.
+	Followed []Rotation
+}
+
 // ExchangeForConnection exchanges q's subject token for an access token of q's connection
 // (RFC 8693 §2.1, with Auth0's grant GrantTypeFederatedConnectionAccessToken), at the token
 // endpoint and with the client authentication of every other call. The subject token is not
 // spent: a refresh token stays in use.
 //
-// The Tokens returned hold only the connection's access token, its type, scope and expiry;
-// nothing else of the answer is kept. A refusal (a revoked subject token, an unknown
-// connection, a provider without the grant: unsupported_grant_type) is an *Error; an answer
-// without an access token wraps ErrUnavailable.
-func (p *Provider) ExchangeForConnection(ctx context.Context, q ConnectionTokenRequest) (*Tokens, error) {
+// A refresh token is exchanged as Refresh spends one: never while a refresh of it runs (in
+// this process, or with Config.Coordinator in another instance), and when a refresh has just
+// replaced it, the exchange presents the new one and reports the rotation in Followed. A
+// provider that rotates refresh tokens thus never sees a spent one again, which it would take
+// for a stolen token.
+//
+// The result is never nil. Only the connection's access token, its type, scope and expiry are
+// kept of the answer. A refusal (a revoked subject token, an unknown connection, a provider
+// without the grant: unsupported_grant_type) is an *Error; an answer without an access token
+// wraps ErrUnavailable.
+func (p *Provider) ExchangeForConnection(ctx context.Context, q ConnectionTokenRequest) (*ConnectionTokenResult, error) {
+	out := &ConnectionTokenResult{}
 	switch {
 	case q.SubjectToken == "":
-		return nil, errors.New("provider: ExchangeForConnection needs a SubjectToken")
+		return out, errors.New("provider: ExchangeForConnection needs a SubjectToken")
 	case q.Connection == "":
-		return nil, errors.New("provider: ExchangeForConnection needs a Connection")
+		return out, errors.New("provider: ExchangeForConnection needs a Connection")
 	}
 	if q.SubjectTokenType == "" {
 		q.SubjectTokenType = SubjectTokenTypeRefreshToken
 	}
+	if q.SubjectTokenType != SubjectTokenTypeRefreshToken {
+		t, err := p.exchangeForConnection(ctx, q)
+		out.Tokens = t
+		return out, err
+	}
+	var err error
+	out.Followed, err = p.refresher.withNewest(ctx, q.SubjectToken, func(ctx context.Context, rt string) error {
+		q.SubjectToken = rt
+		t, err := p.exchangeForConnection(ctx, q)
+		out.Tokens = t
+		return err
+	})
+	return out, err
+}
+
+// exchangeForConnection is one call to the token endpoint.
+func (p *Provider) exchangeForConnection(ctx context.Context, q ConnectionTokenRequest) (*Tokens, error) {
 	m, err := p.metadata(ctx)
 	if err != nil {
 		return nil, err

@@ -20,10 +20,11 @@ func TestExchangeForConnectionAtAProvider(t *testing.T) {
 		{SubjectToken: login.RefreshToken, Connection: "google-oauth2", LoginHint: "ada@example.test"},
 		{SubjectToken: login.AccessToken, SubjectTokenType: provider.SubjectTokenTypeAccessToken, Connection: "google-oauth2"},
 	} {
-		got, err := p.ExchangeForConnection(t.Context(), q)
+		res, err := p.ExchangeForConnection(t.Context(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := res.Tokens
 		issued, ok := idp.ConnectionToken(got.AccessToken)
 		if !ok || issued.Connection != "google-oauth2" || issued.Subject != login.Claims["sub"] || issued.LoginHint != q.LoginHint {
 			t.Errorf("the provider issued %+v, %v", issued, ok)

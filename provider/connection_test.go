@@ -27,10 +27,11 @@ func TestExchangeForConnectionSendsTheExchange(t *testing.T) {
 			p, rec := op(t, 200, `{"access_token":"ct-1","issued_token_type":"http://auth0.com/oauth/token-type/federated-connection-access-token",
 				"token_type":"Bearer","expires_in":"3600","scope":"calendar","refresh_token":"rt-other","id_token":"x.y.z"}`)
 			before := time.Now().Truncate(time.Second)
-			got, err := p.ExchangeForConnection(context.Background(), tc.q)
+			res, err := p.ExchangeForConnection(context.Background(), tc.q)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := res.Tokens
 			method, h, sent := rec.get()
 			want := map[string]string{
 				"grant_type":           GrantTypeFederatedConnectionAccessToken,

@@ -113,6 +113,8 @@ func (p *Provider) refreshOnce(ctx context.Context, q RefreshRequest) (*Tokens, 
 	return t, nil
 }
 
+var errRotationLoop = errors.New("provider: the provider's refresh-token rotations form a loop")
+
 // refresher serializes the refreshes of each refresh token and remembers their results and
 // rotations for a short while.
 type refresher struct {
@@ -150,7 +152,7 @@ func (f *refresher) refresh(ctx context.Context, q RefreshRequest) (*RefreshResu
 	for {
 		tk := tokenKey(q.RefreshToken)
 		if seen[tk] {
-			return out, errors.New("provider: the provider's refresh-token rotations form a loop")
+			return out, errRotationLoop
 		}
 		seen[tk] = true
 		release, err := f.locks.lock(ctx, tk)

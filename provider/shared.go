@@ -54,13 +54,10 @@ func (s sharedTokens) tokens() *Tokens {
 // instance published for the token: the same request's result, which it adopts, or a rotation
 // of the token, to follow. Otherwise it refreshes and publishes the result.
 func (f *refresher) coordinated(ctx context.Context, q RefreshRequest, tk string) (*Tokens, Rotation, error) {
-	key := hex.EncodeToString([]byte(tk))
-	// A holder that went away frees the lock when its lease ends: wait a little longer.
-	wait, cancel := context.WithTimeout(ctx, f.lease+time.Second)
-	defer cancel()
-	release, err := f.coord.Lock(wait, key, f.lease)
+	key := sharedKey(tk)
+	release, err := f.lockShared(ctx, key)
 	if err != nil {
-		return nil, Rotation{}, fmt.Errorf("provider: waiting for another instance's refresh: %w", err)
+		return nil, Rotation{}, err
 	}
 	defer release()
 	if t, rot, ok, err := f.adopt(ctx, q, tk, key); err != nil || ok {
@@ -77,19 +74,43 @@ func (f *refresher) coordinated(ctx context.Context, q RefreshRequest, tk string
 	return t, Rotation{}, nil
 }
 
-// adopt returns what another instance published for tk: q's own result, or a rotation to
-// follow (ok true); ok is false when there is nothing to adopt.
-func (f *refresher) adopt(ctx context.Context, q RefreshRequest, tk, key string) (*Tokens, Rotation, bool, error) {
+// sharedKey is the Coordinator's key of the refresh token whose tokenKey is tk.
+func sharedKey(tk string) string { return hex.EncodeToString([]byte(tk)) }
+
+// lockShared takes the Coordinator's lock of key, waiting for another instance that holds it.
+func (f *refresher) lockShared(ctx context.Context, key string) (func(), error) {
+	// A holder that went away frees the lock when its lease ends: wait a little longer.
+	wait, cancel := context.WithTimeout(ctx, f.lease+time.Second)
+	defer cancel()
+	release, err := f.coord.Lock(wait, key, f.lease)
+	if err != nil {
+		return nil, fmt.Errorf("provider: waiting for another instance's refresh: %w", err)
+	}
+	return release, nil
+}
+
+// published returns what another instance published for key, nil when nothing.
+func (f *refresher) published(ctx context.Context, key string) (*sharedRefresh, error) {
 	raw, err := f.coord.Published(ctx, key)
 	if err != nil {
-		return nil, Rotation{}, false, fmt.Errorf("provider: reading another instance's refresh: %w", err)
+		return nil, fmt.Errorf("provider: reading another instance's refresh: %w", err)
 	}
 	if raw == nil {
-		return nil, Rotation{}, false, nil
+		return nil, nil
 	}
 	var rec sharedRefresh
 	if err := json.Unmarshal(raw, &rec); err != nil {
-		return nil, Rotation{}, false, fmt.Errorf("provider: another instance's refresh does not decode: %w", err)
+		return nil, fmt.Errorf("provider: another instance's refresh does not decode: %w", err)
+	}
+	return &rec, nil
+}
+
+// adopt returns what another instance published for tk: q's own result, or a rotation to
+// follow (ok true); ok is false when there is nothing to adopt.
+func (f *refresher) adopt(ctx context.Context, q RefreshRequest, tk, key string) (*Tokens, Rotation, bool, error) {
+	rec, err := f.published(ctx, key)
+	if err != nil || rec == nil {
+		return nil, Rotation{}, false, err
 	}
 	t := rec.Tokens.tokens()
 	switch {
