@@ -28,6 +28,7 @@ type settings struct {
 	requestLogLimit       int
 	noBackChannelOnLogout bool
 	dpopNonce             bool
+	connections           []oidctest.Connection
 }
 
 // run starts the provider, prints its issuer to stdout and serves until ctx
@@ -78,6 +79,14 @@ func parseFlags(args []string, out io.Writer) (*settings, error) {
 	fs.BoolVar(&st.noBackChannelOnLogout, "no-backchannel-on-logout", false, "do not send back-channel logout tokens when a session ends")
 	fs.BoolVar(&st.client.DPoPBoundAccessTokens, "dpop-required", false, "refuse the client's token requests without a DPoP proof")
 	fs.BoolVar(&st.dpopNonce, "dpop-nonce", false, "demand the server's nonce in DPoP proofs")
+	fs.Func("connection", "a Token Vault connection, `name[=scope]` (repeatable)", func(v string) error {
+		name, scope, _ := strings.Cut(v, "=")
+		if name == "" {
+			return errors.New("a connection needs a name")
+		}
+		st.connections = append(st.connections, oidctest.Connection{Name: name, Scope: scope})
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -129,6 +138,9 @@ func (st *settings) options() []oidctest.Option {
 	}
 	if st.dpopNonce {
 		opts = append(opts, oidctest.WithDPoPNonce())
+	}
+	for _, c := range st.connections {
+		opts = append(opts, oidctest.WithConnection(c))
 	}
 	return opts
 }

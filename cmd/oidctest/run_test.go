@@ -178,3 +178,39 @@ func TestRunDPoPFlags(t *testing.T) {
 			resp.StatusCode, body, resp.Header.Get("DPoP-Nonce"))
 	}
 }
+
+func TestRunConnectionFlag(t *testing.T) {
+	t.Parallel()
+	issuer, _, stop := start(t, "-client-id", "demo", "-client-secret", "s3cret",
+		"-redirect-uri", "http://127.0.0.1/cb", "-connection", "google-oauth2=calendar.readonly")
+	defer stop()
+	resp, err := http.Get(issuer + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "federated-connection-access-token") {
+		t.Errorf("discovery does not list the Token Vault grant: %s", body)
+	}
+	form := url.Values{
+		"grant_type":           {"urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token"},
+		"subject_token":        {"unknown"},
+		"subject_token_type":   {"urn:ietf:params:oauth:token-type:refresh_token"},
+		"requested_token_type": {"http://auth0.com/oauth/token-type/federated-connection-access-token"},
+		"connection":           {"google-oauth2"},
+		"client_id":            {"demo"}, "client_secret": {"s3cret"},
+	}
+	resp, err = http.PostForm(issuer+"/oauth/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "invalid_grant") {
+		t.Errorf("an exchange of an unknown refresh token: %d %s, want invalid_grant", resp.StatusCode, body)
+	}
+	if err := run(t.Context(), []string{"-redirect-uri", "http://x/cb", "-public", "-connection", "=scope"}, io.Discard); err == nil {
+		t.Error("a connection without a name was accepted")
+	}
+}
