@@ -20,6 +20,11 @@ import (
 // at most one request per interval.
 const DefaultRefetchInterval = 5 * time.Second
 
+// DefaultMaxAge is how long a fetched key set is used when Config.MaxAge is zero: an older set
+// is fetched again before it verifies a token, so that a key the provider withdrew (retired,
+// or compromised) stops being trusted at most this late.
+const DefaultMaxAge = 10 * time.Minute
+
 // Errors of VerifySignature, for errors.Is.
 var (
 	// ErrMalformed: the token is not a compact JWS with one signature by an
@@ -46,6 +51,9 @@ type Config struct {
 	// RefetchInterval is the least time between two fetches; zero means
 	// DefaultRefetchInterval.
 	RefetchInterval time.Duration
+	// MaxAge is how long a fetched set is used before it is fetched again;
+	// zero means DefaultMaxAge. It is at least RefetchInterval.
+	MaxAge time.Duration
 }
 
 // KeySet is a provider's key set, fetched from its jwks_uri. It is safe
@@ -56,6 +64,7 @@ type KeySet struct {
 
 	mu        sync.Mutex
 	keys      []jose.JSONWebKey
+	fetched   time.Time // end of the last successful fetch
 	version   uint64    // counts the successful fetches
 	attempted time.Time // end of the last fetch, successful or not; zero before the first
 	lastErr   error     // the last fetch's error
@@ -78,6 +87,10 @@ func New(cfg Config) *KeySet {
 	if cfg.RefetchInterval <= 0 {
 		cfg.RefetchInterval = DefaultRefetchInterval
 	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
+	cfg.MaxAge = max(cfg.MaxAge, cfg.RefetchInterval)
 	return &KeySet{cfg: cfg}
 }
 
@@ -93,7 +106,8 @@ func (s *KeySet) VerifySignature(ctx context.Context, jws string) ([]byte, error
 // asymmetric algorithm; "none" and HMAC are never accepted). The key is the
 // one its kid names (or, without a kid, any key of the set that verifies
 // it). A kid the set does not hold makes the set be fetched again, at most
-// once per refetch interval.
+// once per refetch interval. A set older than the max age is fetched again
+// before it is used; when that fetch fails, the token is not verified.
 //
 // Errors wrap ErrMalformed, ErrUnknownKey, ErrInvalidSignature or ErrFetch;
 // they never hold the token.
@@ -102,7 +116,13 @@ func (s *KeySet) Verify(ctx context.Context, jws string, algs []string) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	keys, seen := s.cached()
+	keys, seen, stale := s.cached()
+	if stale {
+		if _, err := s.refetch(ctx, seen); err != nil {
+			return nil, err
+		}
+		keys, seen, _ = s.cached()
+	}
 	payload, err := tok.verify(keys)
 	if !errors.Is(err, ErrUnknownKey) {
 		return payload, err
@@ -114,11 +134,13 @@ func (s *KeySet) Verify(ctx context.Context, jws string, algs []string) ([]byte,
 	return tok.verify(keys)
 }
 
-// cached returns the keys held and the version they belong to.
-func (s *KeySet) cached() ([]jose.JSONWebKey, uint64) {
+// cached returns the keys held, the version they belong to, and whether they are older than
+// the max age.
+func (s *KeySet) cached() ([]jose.JSONWebKey, uint64, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.keys, s.version
+	stale := s.version > 0 && !s.cfg.Now().Before(s.fetched.Add(s.cfg.MaxAge))
+	return s.keys, s.version, stale
 }
 
 // refetch returns a newer set than version seen: one fetched by another
@@ -136,7 +158,7 @@ func (s *KeySet) refetch(ctx context.Context, seen uint64) ([]jose.JSONWebKey, e
 		if err != nil {
 			return nil, err
 		}
-		s.keys = keys
+		s.keys, s.fetched = keys, s.attempted
 		s.version++
 		return keys, nil
 	})
