@@ -95,8 +95,20 @@ func newProvider(t *testing.T, idp *oidctest.Server, coord provider.Coordinator)
 // login runs a login at idp through p and returns its tokens.
 func login(t *testing.T, idp *oidctest.Server, p *provider.Provider) *provider.Tokens {
 	t.Helper()
+	code, verifier := authorize(t, idp, p)
+	tokens, err := p.Exchange(t.Context(), code, verifier, provider.IDTokenCheck{Nonce: "n", MaxAge: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tokens
+}
+
+// authorize runs the authorization request of a login at idp through p and returns the code
+// and its PKCE verifier.
+func authorize(t *testing.T, idp *oidctest.Server, p *provider.Provider) (code, verifier string) {
+	t.Helper()
 	ctx := t.Context()
-	verifier := rand.Text() + rand.Text()
+	verifier = rand.Text() + rand.Text()
 	sum := sha256.Sum256([]byte(verifier))
 	target, err := p.AuthorizationURL(ctx, url.Values{
 		"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {redirectURI},
@@ -117,11 +129,7 @@ func login(t *testing.T, idp *oidctest.Server, p *provider.Provider) *provider.T
 	if err != nil || back.Query().Get("code") == "" {
 		t.Fatalf("the provider answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	tokens, err := p.Exchange(ctx, back.Query().Get("code"), verifier, provider.IDTokenCheck{Nonce: "n", MaxAge: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tokens
+	return back.Query().Get("code"), verifier
 }
 
 // TestCoordinatedRefreshSpendsTheRefreshTokenOnce: two instances (two Providers sharing a

@@ -9,6 +9,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/authchain/authchain/internal/discovery"
+	"github.com/authchain/authchain/internal/jwks"
 )
 
 // IDTokenCheck is what an ID token must match beyond its signature, issuer, audience and
@@ -31,12 +32,16 @@ type IDTokenCheck struct {
 // against the provider's keys (never none or HMAC), iss, aud and exp; checkClaims the rest.
 func (p *Provider) verifyIDToken(ctx context.Context, m *discovery.Metadata, raw, accessToken string, check IDTokenCheck) (map[string]any, error) {
 	algs := slices.DeleteFunc(slices.Clone(m.IDTokenSigningAlgValuesSupported), func(a string) bool { return a == "none" || a == "" })
-	verifier := oidc.NewVerifier(p.cfg.Issuer, p.keySet(m.JWKSURI), &oidc.Config{
+	keys := &fetchAwareKeySet{keys: p.keySet(m.JWKSURI)}
+	verifier := oidc.NewVerifier(p.cfg.Issuer, keys, &oidc.Config{
 		ClientID:             p.cfg.ClientID,
 		SupportedSigningAlgs: algs,
 		Now:                  p.cfg.Now,
 	})
 	idt, err := verifier.Verify(ctx, raw)
+	if keys.fetchErr != nil {
+		return nil, unavailable("the provider's keys", keys.fetchErr)
+	}
 	if err != nil {
 		return nil, invalidIDToken(err)
 	}
@@ -90,4 +95,21 @@ func (p *Provider) checkClaims(idt *oidc.IDToken, claims map[string]any, check I
 		}
 	}
 	return nil
+}
+
+// fetchAwareKeySet is the provider's key set as go-oidc uses it, remembering a failure to fetch
+// the keys, which go-oidc's error does not carry: that is the provider being unavailable, not
+// an invalid token. It serves one verification.
+type fetchAwareKeySet struct {
+	keys     *jwks.KeySet
+	fetchErr error
+}
+
+// VerifySignature implements oidc.KeySet.
+func (k *fetchAwareKeySet) VerifySignature(ctx context.Context, jws string) ([]byte, error) {
+	payload, err := k.keys.VerifySignature(ctx, jws)
+	if errors.Is(err, jwks.ErrFetch) {
+		k.fetchErr = err
+	}
+	return payload, err
 }
