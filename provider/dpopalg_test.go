@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/authchain/authchain/dpop"
@@ -36,5 +38,27 @@ func TestDPoPKeyTheProviderDoesNotAccept(t *testing.T) {
 	}
 	if method, _, _ := rec.get(); method != "" {
 		t.Errorf("the token endpoint got a %s request", method)
+	}
+}
+
+// TestDPoPNonceRetry: an answer use_dpop_nonce with a new nonce (400, or 401 as some servers
+// send it) is sent once more with the nonce; a second refusal is the caller's error.
+func TestDPoPNonceRetry(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusBadRequest, http.StatusUnauthorized} {
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := calls.Add(1)
+			w.Header().Set("DPoP-Nonce", fmt.Sprint("nonce-", n))
+			w.WriteHeader(status)
+			fmt.Fprint(w, `{"error":"use_dpop_nonce"}`)
+		}))
+		key, _ := dpop.GenerateKey()
+		err := postForm(t.Context(), srv.Client(), call{what: "token endpoint", url: srv.URL, form: refreshForm(), dpop: key}, nil)
+		srv.Close()
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Code != "use_dpop_nonce" || calls.Load() != 2 {
+			t.Errorf("status %d: %v after %d calls, want the second refusal after 2", status, err, calls.Load())
+		}
 	}
 }

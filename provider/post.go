@@ -76,9 +76,10 @@ func sendForm(ctx context.Context, hc *http.Client, c call) (int, []byte, error)
 	}
 }
 
-// askedForNonce reports whether an answer is the error use_dpop_nonce (RFC 9449 §8).
+// askedForNonce reports whether an answer is the error use_dpop_nonce (RFC 9449 §8: a 400;
+// a 401, as some servers answer, is taken too).
 func askedForNonce(status int, body []byte) bool {
-	if status != http.StatusBadRequest {
+	if status != http.StatusBadRequest && status != http.StatusUnauthorized {
 		return false
 	}
 	var eb errorBody
