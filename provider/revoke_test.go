@@ -47,3 +47,21 @@ func TestRevokeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRevokeFollowsARotation: revoking a refresh token that a refresh has just rotated revokes
+// the new one, which the rotation's request may have saved in the session; the old one is spent
+// already. A provider that revokes only the token it is given would otherwise leave the new one
+// alive.
+func TestRevokeFollowsARotation(t *testing.T) {
+	t.Parallel()
+	p, rec := op(t, 200, `{"access_token":"at-2","refresh_token":"rt-2","token_type":"Bearer","expires_in":60}`)
+	if _, err := p.Refresh(context.Background(), RefreshRequest{RefreshToken: "rt-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Revoke(context.Background(), "rt-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, sent := rec.get(); sent.Get("token") != "rt-2" {
+		t.Errorf("revoked %q, want the rotated token rt-2", sent.Get("token"))
+	}
+}
