@@ -99,7 +99,7 @@ func newProvider(r *resolved) (*provider.Provider, error) {
 		LogoutStrategy: r.LogoutStrategy, HTTPClient: r.HTTPClient, HTTPTimeout: r.HTTPTimeout,
 		UserAgent: "authchain/" + Version, AllowInsecureRequests: r.AllowInsecureRequests, Now: r.Now,
 		Coordinator: r.RefreshCoordinator, DisableIDTokenHintInOIDCLogoutURL: r.DisableIDTokenHintInOIDCLogoutURL,
-		Auth0Client: r.auth0Client(), DPoP: r.dpopKey,
+		Auth0Client: r.auth0Client(), DPoP: r.dpopKey, Auth0: r.Auth0CustomDomain,
 	})
 	if err != nil {
 		return nil, errors.Join(ErrInvalidConfig, err)

@@ -71,6 +71,12 @@ type Config struct {
 	// MFATokenTTL is how long the sealed mfa_token of a token.MFARequiredError can be opened
 	// (Client.OpenMFAToken); default 5 minutes. Env: AUTH0_MFA_TOKEN_TTL (seconds).
 	MFATokenTTL time.Duration
+	// Auth0CustomDomain says that Domain is an Auth0 tenant's custom domain (one not under
+	// auth0.com): what authchain does for Auth0 only, it then does for this domain too: the
+	// Auth0-Client telemetry header, Auth0's /v2/logout when the tenant has no
+	// end_session_endpoint, and the logout route's federated parameter. Default off. Env:
+	// AUTH0_CUSTOM_DOMAIN (true/false).
+	Auth0CustomDomain bool
 	// UseDPoP binds the access tokens to a key the application holds (DPoP, RFC 9449): the
 	// key is DPoPKey, or a new ES256 key when DPoPKey is nil. Every token-endpoint request
 	// carries a proof of the key (with the nonce the provider asks for), the login names the

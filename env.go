@@ -35,6 +35,7 @@ import (
 //	AUTH0_ALLOW_INSECURE_REQUESTS       true/false
 //	AUTH0_DISABLE_TELEMETRY             true/false: no Auth0-Client header to an Auth0 domain
 //	AUTH0_MFA_TOKEN_TTL                 seconds a sealed mfa_token can be opened (default 300)
+//	AUTH0_CUSTOM_DOMAIN                 true/false: AUTH0_DOMAIN is an Auth0 tenant's custom domain
 //	AUTH0_USE_DPOP                      true/false: bind tokens to a key (DPoP)
 //	AUTH0_DPOP_PRIVATE_KEY              PEM private key of DPoP (turns DPoP on)
 //	AUTH0_DPOP_PUBLIC_KEY               PEM public key, checked against the private key
@@ -123,6 +124,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		cfg.MFATokenTTL = time.Duration(n) * time.Second
 	}
 	parseBool("AUTH0_USE_DPOP", &cfg.UseDPoP)
+	parseBool("AUTH0_CUSTOM_DOMAIN", &cfg.Auth0CustomDomain)
 	if err := dpopFromEnv(get, &cfg); err != nil {
 		errs = append(errs, err)
 	}

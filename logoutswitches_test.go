@@ -99,6 +99,7 @@ func TestFederatedLogoutV2(t *testing.T) {
 // fakeAuth0 answers an Auth0 tenant's discovery document through an http.RoundTripper and
 // records the headers of every request.
 type fakeAuth0 struct {
+	host    string // default tenant.eu.auth0.com
 	mu      sync.Mutex
 	headers []http.Header
 }
@@ -110,9 +111,13 @@ func (f *fakeAuth0) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.URL.Path != "/.well-known/openid-configuration" {
 		return &http.Response{StatusCode: http.StatusNotFound, Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
 	}
-	const doc = `{"issuer":"https://tenant.eu.auth0.com/","authorization_endpoint":"https://tenant.eu.auth0.com/authorize",` +
-		`"token_endpoint":"https://tenant.eu.auth0.com/oauth/token","jwks_uri":"https://tenant.eu.auth0.com/.well-known/jwks.json",` +
-		`"end_session_endpoint":"https://tenant.eu.auth0.com/oidc/logout"}`
+	host := f.host
+	if host == "" {
+		host = "tenant.eu.auth0.com"
+	}
+	doc := strings.ReplaceAll(`{"issuer":"https://HOST/","authorization_endpoint":"https://HOST/authorize",`+
+		`"token_endpoint":"https://HOST/oauth/token","jwks_uri":"https://HOST/.well-known/jwks.json",`+
+		`"end_session_endpoint":"https://HOST/oidc/logout"}`, "HOST", host)
 	return &http.Response{
 		StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(doc)), ContentLength: int64(len(doc)), Request: r,
@@ -215,5 +220,42 @@ func TestDisableTelemetryFromEnv(t *testing.T) {
 	env := map[string]string{"AUTH0_DISABLE_TELEMETRY": "maybe"}
 	if _, err := authchain.ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err == nil || !strings.Contains(err.Error(), "AUTH0_DISABLE_TELEMETRY") {
 		t.Errorf("a bad value: %v", err)
+	}
+}
+
+// TestAuth0CustomDomain: an Auth0 tenant behind a custom domain gets what an Auth0 domain gets
+// (federated at its end_session_endpoint, the telemetry header) with Auth0CustomDomain, and
+// nothing of it without.
+func TestAuth0CustomDomain(t *testing.T) {
+	t.Parallel()
+	for _, custom := range []bool{true, false} {
+		tenant := &fakeAuth0{host: "login.example.com"}
+		client, err := authchain.New(authchain.Config{
+			Domain: "login.example.com", ClientID: testClientID, ClientSecret: testClientSecret,
+			AppBaseURL: "https://app.example", Secret: testSecret, HTTPClient: &http.Client{Transport: tenant},
+			Auth0CustomDomain: custom,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		client.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://app.example/auth/logout?federated", nil))
+		loc, _ := url.Parse(rec.Header().Get("Location"))
+		if loc == nil || loc.Host != "login.example.com" || loc.Query().Has("federated") != custom {
+			t.Errorf("Auth0CustomDomain %v: logout URL %s", custom, loc)
+		}
+		sent := tenant.sent()
+		if len(sent) == 0 {
+			t.Fatal("no request reached the tenant")
+		}
+		if (sent[0].Get("Auth0-Client") != "") != custom {
+			t.Errorf("Auth0CustomDomain %v: Auth0-Client %q", custom, sent[0].Get("Auth0-Client"))
+		}
+	}
+	cfg, err := authchain.ConfigFromLookup(func(k string) (string, bool) {
+		return map[string]string{"AUTH0_CUSTOM_DOMAIN": "true"}[k], k == "AUTH0_CUSTOM_DOMAIN"
+	})
+	if err != nil || !cfg.Auth0CustomDomain {
+		t.Errorf("AUTH0_CUSTOM_DOMAIN=true: %v, %v", cfg.Auth0CustomDomain, err)
 	}
 }

@@ -67,6 +67,11 @@ type Config struct {
 	HTTPTimeout time.Duration
 	// UserAgent is sent with every request; default "authchain".
 	UserAgent string
+	// Auth0 marks the issuer as an Auth0 tenant reached through a custom domain (a domain not
+	// under auth0.com or auth0app.com, which IsAuth0Issuer cannot recognise): Auth0's
+	// /v2/logout (LogoutAuto without an end_session_endpoint) and the federated logout
+	// parameter then apply as on a tenant's own domain. Default off.
+	Auth0 bool
 	// Auth0Client, when set, is sent as the Auth0-Client header of every request (Auth0's
 	// telemetry: base64 of a JSON object naming the library and its version; see
 	// Auth0ClientHeader). Default none.

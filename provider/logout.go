@@ -42,7 +42,7 @@ func (p *Provider) LogoutURL(ctx context.Context, req LogoutRequest) (string, er
 		return withQuery(m.EndSessionEndpoint, p.endSessionParams(req))
 	case strategy == LogoutOIDC:
 		return "", errors.New("provider: LogoutStrategy is oidc but the provider has no end_session_endpoint")
-	case IsAuth0Issuer(p.cfg.Issuer):
+	case p.isAuth0():
 		return p.v2LogoutURL(req)
 	default:
 		return "", nil
@@ -61,7 +61,7 @@ func (p *Provider) endSessionParams(req LogoutRequest) url.Values {
 	if req.State != "" {
 		params.Set("state", req.State)
 	}
-	if req.Federated && IsAuth0Issuer(p.cfg.Issuer) {
+	if req.Federated && p.isAuth0() {
 		params.Set("federated", "")
 	}
 	return params
@@ -80,6 +80,9 @@ func (p *Provider) v2LogoutURL(req LogoutRequest) (string, error) {
 	u.Path, u.RawQuery = "/v2/logout", params.Encode()
 	return u.String(), nil
 }
+
+// isAuth0 reports whether the provider is an Auth0 tenant: by its domain, or Config.Auth0.
+func (p *Provider) isAuth0() bool { return p.cfg.Auth0 || IsAuth0Issuer(p.cfg.Issuer) }
 
 // IsAuth0Issuer reports whether issuer is an Auth0 tenant domain (a host under auth0.com or
 // auth0app.com).
