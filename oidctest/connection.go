@@ -99,8 +99,9 @@ func (s *Server) connection(name string) (Connection, bool) {
 }
 
 // connectionGrant serves the exchange of a subject token for an access token of a connection
-// (RFC 8693 §2, with RFC 6749 §5.2 errors).
-func (s *Server) connectionGrant(c Client, form url.Values) (*tokenResponse, *oauthError) {
+// (RFC 8693 §2, with RFC 6749 §5.2 errors). A refresh token bound to a DPoP key (a public
+// client's) is exchanged only with a proof of that key (jkt).
+func (s *Server) connectionGrant(c Client, form url.Values, jkt string) (*tokenResponse, *oauthError) {
 	if len(s.cfg.connections) == 0 {
 		return nil, &oauthError{status: http.StatusBadRequest, code: "unsupported_grant_type", description: "no connection has a token vault"}
 	}
@@ -118,6 +119,9 @@ func (s *Server) connectionGrant(c Client, form url.Values) (*tokenResponse, *oa
 	g, err := s.subjectGrant(c, form.Get("subject_token"), form.Get("subject_token_type"))
 	if err != nil {
 		return nil, err
+	}
+	if form.Get("subject_token_type") == subjectRefreshToken && g.jkt != "" && jkt != g.jkt {
+		return nil, errInvalidGrant("the refresh token is bound to another DPoP key")
 	}
 	return s.issueConnectionToken(c, g, conn, form.Get("login_hint")), nil
 }

@@ -334,3 +334,41 @@ func TestDiscoveryListsDPoPAlgorithms(t *testing.T) {
 		t.Errorf("dpop_signing_alg_values_supported = %v", doc.Algs)
 	}
 }
+
+// TestDPoPBoundRefreshTokenInTheTokenVaultExchange: a public client's refresh token bound to
+// a DPoP key is exchanged for a connection's token only with a proof of that key.
+func TestDPoPBoundRefreshTokenInTheTokenVaultExchange(t *testing.T) {
+	t.Parallel()
+	c := oidctest.Client{ID: "spa", Public: true, RedirectURIs: []string{testRedirectURI}}
+	srv := newServer(t, oidctest.WithClient(c), oidctest.WithConnection(oidctest.Connection{Name: "google-oauth2"}))
+	k := newDPoPKey(t, srv)
+	r := newRP(t, srv, c, "openid", "offline_access")
+	code, verifier := r.code()
+	tokenURL := srv.URL(oidctest.EndpointToken)
+	a := send(t, srv, "POST", tokenURL, url.Values{
+		"grant_type": {"authorization_code"}, "code": {code}, "code_verifier": {verifier},
+		"redirect_uri": {testRedirectURI}, "client_id": {"spa"},
+	}, proofHeader(t, k, "POST", tokenURL, ""))
+	rt, _ := a.body["refresh_token"].(string)
+	if rt == "" {
+		t.Fatalf("exchange: %d %v", a.status, a.body)
+	}
+	exchange := url.Values{
+		"grant_type":           {"urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token"},
+		"subject_token":        {rt},
+		"subject_token_type":   {"urn:ietf:params:oauth:token-type:refresh_token"},
+		"requested_token_type": {"http://auth0.com/oauth/token-type/federated-connection-access-token"},
+		"connection":           {"google-oauth2"}, "client_id": {"spa"},
+	}
+	for name, h := range map[string]http.Header{
+		"no proof":    nil,
+		"another key": proofHeader(t, newDPoPKey(t, srv), "POST", tokenURL, ""),
+	} {
+		if got := send(t, srv, "POST", tokenURL, exchange, h); got.status != 400 || got.body["error"] != "invalid_grant" {
+			t.Errorf("%s: %d %v, want invalid_grant", name, got.status, got.body)
+		}
+	}
+	if got := send(t, srv, "POST", tokenURL, exchange, proofHeader(t, k, "POST", tokenURL, "")); got.status != 200 {
+		t.Errorf("the same key: %d %v", got.status, got.body)
+	}
+}

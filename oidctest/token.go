@@ -44,7 +44,7 @@ func (s *Server) token(r *http.Request) (*tokenResponse, *oauthError) {
 	case "client_credentials":
 		return s.clientCredentialsGrant(c, form, jkt)
 	case grantConnectionToken:
-		return s.connectionGrant(c, form)
+		return s.connectionGrant(c, form, jkt)
 	case "":
 		return nil, errInvalidRequest("grant_type is required")
 	default:
