@@ -1,6 +1,7 @@
 package mw
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -74,5 +75,53 @@ func TestHTTPClientSendsOtherTokensAsBearer(t *testing.T) {
 	api := apiServer(t).URL
 	if got := callAPI(t, b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "Bearer at-1 proof:no" {
 		t.Errorf("a Bearer token: the API got %q", got)
+	}
+}
+
+// TestHTTPClientDoesNotFollowRedirectsToAnotherOrigin: an API that redirects elsewhere gets
+// the redirect returned to the caller; the other origin never sees the token. Redirects within
+// the API's origin are followed, with the token.
+func TestHTTPClientDoesNotFollowRedirectsToAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	elsewhere := apiServer(t)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, elsewhere.URL+"/steal", http.StatusFound)
+		case "/moved":
+			http.Redirect(w, r, "/here", http.StatusFound)
+		default:
+			_, _ = io.WriteString(w, "here with "+r.Header.Get("Authorization"))
+		}
+	}))
+	t.Cleanup(api.Close)
+	rt := newRoutes(t)
+	b := newBrowser()
+	rt.signIn(b, signedInSession(rt.clk.now))
+	tokens := rt.accessTokens()
+	var away, moved string
+	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hc := tokens.HTTPClient(w, r, AccessTokenRequest{})
+		resp, err := hc.Get(api.URL + "/away")
+		if err != nil {
+			away = "error: " + err.Error()
+			return
+		}
+		resp.Body.Close()
+		away = fmt.Sprint(resp.StatusCode, " ", resp.Header.Get("Location") != "")
+		resp, err = hc.Get(api.URL + "/moved")
+		if err != nil {
+			moved = "error: " + err.Error()
+			return
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		moved = string(raw)
+	}), b.request(http.MethodGet, "/page", nil))
+	if away != "302 true" {
+		t.Errorf("a redirect to another origin: %q, want the 302 returned", away)
+	}
+	if moved != "here with Bearer at-1" {
+		t.Errorf("a redirect within the origin: %q", moved)
 	}
 }

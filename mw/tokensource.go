@@ -1,7 +1,9 @@
 package mw
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"golang.org/x/oauth2"
 
@@ -21,8 +23,31 @@ func (a *AccessTokens) TokenSource(w http.ResponseWriter, r *http.Request, q Acc
 // from TokenSource: a DPoP token with a new proof of AccessTokensOptions.DPoP for each request
 // (and one retry when the API asks for a nonce), any other as a Bearer token. Requests go
 // through http.DefaultTransport; for another, build a dpop.Transport with TokenSource.
+//
+// The client follows redirects within the first request's origin only: a redirect to another
+// origin is returned to the caller as it is, so that the token never goes where the caller did
+// not send it.
 func (a *AccessTokens) HTTPClient(w http.ResponseWriter, r *http.Request, q AccessTokenRequest) *http.Client {
-	return &http.Client{Transport: &dpop.Transport{Source: a.TokenSource(w, r, q), Key: a.opts.DPoP}}
+	return &http.Client{
+		Transport:     &dpop.Transport{Source: a.TokenSource(w, r, q), Key: a.opts.DPoP},
+		CheckRedirect: sameOriginRedirects,
+	}
+}
+
+// maxRedirects is how many redirects HTTPClient follows, as net/http's default.
+const maxRedirects = 10
+
+// sameOriginRedirects lets an HTTPClient follow redirects within the origin of the first
+// request only.
+func sameOriginRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("mw: stopped after %d redirects", maxRedirects)
+	}
+	first := via[0].URL
+	if !strings.EqualFold(req.URL.Scheme, first.Scheme) || !strings.EqualFold(req.URL.Host, first.Host) {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }
 
 // DPoPKey returns AccessTokensOptions.DPoP, nil when DPoP is off.
