@@ -15,8 +15,10 @@ var ErrDPoPOff = errors.New("authchain: DPoP is off (Config.UseDPoP)")
 // (AccessToken with opts, refreshed and saved the same way; make the calls before writing the
 // response): a DPoP token with a new proof for each request, and one retry when the API asks
 // for a nonce (RFC 9449 §9), any other token as a Bearer token. A request without a usable
-// token fails with AccessToken's error. Requests go through http.DefaultTransport; for
-// another, use a dpop.Transport with TokenSource and DPoPKey.
+// token fails with AccessToken's error. Redirects are followed within the first request's
+// origin only; one to another origin is returned as it is, so that the token goes nowhere
+// else. Requests go through http.DefaultTransport; for another, use a dpop.Transport with
+// TokenSource and DPoPKey.
 func (c *Client) HTTPClient(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) *http.Client {
 	return c.tokens.HTTPClient(w, r, accessTokenRequest(opts))
 }
