@@ -75,7 +75,9 @@ func (c *Client) AccessToken(w http.ResponseWriter, r *http.Request, opts ...Acc
 // TokenSource returns an oauth2.TokenSource backed by the request's access token, for
 // x/oauth2's clients: oauth2.NewClient(r.Context(), client.TokenSource(w, r)) calls an API
 // with it. Each token it hands out comes from AccessToken with opts, refreshed and saved the
-// same way; make the calls before writing the response.
+// same way; make the calls before writing the response. x/oauth2's client sends the token
+// with every request, redirects to other hosts included, and cannot send a DPoP token's
+// proofs: HTTPClient does both.
 func (c *Client) TokenSource(w http.ResponseWriter, r *http.Request, opts ...AccessTokenOption) oauth2.TokenSource {
 	return c.tokens.TokenSource(w, r, accessTokenRequest(opts))
 }
