@@ -23,6 +23,10 @@ var ErrNoKey = errors.New("dpop: a DPoP access token needs a Key to make its pro
 // 401 asking for a nonce (WWW-Authenticate: DPoP error="use_dpop_nonce" with a DPoP-Nonce
 // header, §9), the request is sent once more with the nonce, if its body can be sent again
 // (http.NewRequest sets GetBody for the usual bodies).
+//
+// The token goes with every request the Transport sends, so an http.Client that follows a
+// redirect to another host sends it there too: give the client a CheckRedirect that keeps to
+// the API's origin (authchain's Client.HTTPClient does).
 type Transport struct {
 	// Source gives the access token; required.
 	Source oauth2.TokenSource
