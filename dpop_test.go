@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,40 @@ func TestDPoPTokenVaultExchangeCarriesAProof(t *testing.T) {
 	}
 	if got := app.IdP.DPoPProofs(); got != 2 {
 		t.Errorf("the provider accepted %d proofs, want 2 (the code exchange, the Token Vault exchange after its nonce retry)", got)
+	}
+}
+
+// TestDPoPNewKeyNeedsARefresh: an instance with another key (a restart with a generated key)
+// finds the sessions' tokens bound to the old one, which the API refuses; a forced refresh
+// binds a new token to the new key.
+func TestDPoPNewKeyNeedsARefresh(t *testing.T) {
+	t.Parallel()
+	app := newDPoPApp(t)
+	b := newBrowser(t, true)
+	app.login(b, "/")
+
+	cfg := app.cfg
+	cfg.UseDPoP = true // a new generated key
+	restarted, err := authchain.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	userinfo := app.IdP.URL(oidctest.EndpointUserinfo)
+	mux := http.NewServeMux()
+	mux.Handle("/", dpopApp(func() string { return userinfo })(restarted))
+	mux.HandleFunc("/refresh", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := restarted.AccessToken(w, r, authchain.WithRefresh()); err != nil {
+			fmt.Fprintf(w, "error: %v", err)
+		}
+	})
+	srv := httptest.NewServer(restarted.Middleware(mux))
+	defer srv.Close()
+
+	if _, body := b.get(srv.URL + "/me"); !strings.HasPrefix(body, "401 ") {
+		t.Errorf("a token bound to the old key, proofs of the new: %q, want the API's 401", body)
+	}
+	b.get(srv.URL + "/refresh")
+	if _, body := b.get(srv.URL + "/me"); !strings.HasPrefix(body, "200 ") {
+		t.Errorf("after a refresh with the new key: %q", body)
 	}
 }
