@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/authchain/authchain/internal/fastjson"
-	"github.com/authchain/authchain/token"
 )
 
 var errNotObject = errors.New("session: user claims are not a JSON object")
@@ -74,9 +73,9 @@ func (s *Session) readMember(r *fastjson.Reader, key []byte) error {
 	case "tokenSet":
 		return s.TokenSet.ReadJSON(r)
 	case "accessTokens":
-		return s.readAccessTokens(r)
+		return readTokens(r, &s.AccessTokens)
 	case "connectionTokenSets":
-		return s.readConnectionTokens(r)
+		return readTokens(r, &s.ConnectionTokens)
 	case "internal":
 		return s.Internal.readJSON(r)
 	default:
@@ -137,7 +136,16 @@ func (s *Session) readUserSubject(r *fastjson.Reader) (string, error) {
 	return sub, nil
 }
 
-func (s *Session) readAccessTokens(r *fastjson.Reader) error {
+// tokenJSON is a token a session keeps a list of (token.AudienceToken, token.ConnectionToken),
+// as a pointer.
+type tokenJSON[T any] interface {
+	*T
+	UnmarshalJSON([]byte) error
+	AppendJSON([]byte) []byte
+}
+
+// readTokens appends the tokens of the array (or null) r is at to *dst.
+func readTokens[T any, P tokenJSON[T]](r *fastjson.Reader, dst *[]T) error {
 	if r.IsNull() {
 		return nil
 	}
@@ -146,31 +154,29 @@ func (s *Session) readAccessTokens(r *fastjson.Reader) error {
 		if err != nil {
 			return err
 		}
-		var t token.AudienceToken
-		if err := t.UnmarshalJSON(raw); err != nil {
+		var t T
+		if err := P(&t).UnmarshalJSON(raw); err != nil {
 			return err
 		}
-		s.AccessTokens = append(s.AccessTokens, t)
+		*dst = append(*dst, t)
 		return nil
 	})
 }
 
-func (s *Session) readConnectionTokens(r *fastjson.Reader) error {
-	if r.IsNull() {
-		return nil
+// appendTokens writes key and the tokens as an array, unless there are none.
+func appendTokens[T any, P tokenJSON[T]](o *fastjson.Object, key string, tokens []T) {
+	if len(tokens) == 0 {
+		return
 	}
-	return r.Array(func() error {
-		raw, err := r.Raw()
-		if err != nil {
-			return err
+	o.Key(key)
+	o.B = append(o.B, '[')
+	for i := range tokens {
+		if i > 0 {
+			o.B = append(o.B, ',')
 		}
-		var t token.ConnectionToken
-		if err := t.UnmarshalJSON(raw); err != nil {
-			return err
-		}
-		s.ConnectionTokens = append(s.ConnectionTokens, t)
-		return nil
-	})
+		o.B = P(&tokens[i]).AppendJSON(o.B)
+	}
+	o.B = append(o.B, ']')
 }
 
 // appendJWT appends the claims set of a cookie of the format "nextjs": the session as the
@@ -198,28 +204,8 @@ func (s *Session) appendShape(b []byte, jwt bool) ([]byte, error) {
 	}
 	o.Key("tokenSet")
 	o.B = s.TokenSet.AppendJSON(o.B)
-	if len(s.AccessTokens) > 0 {
-		o.Key("accessTokens")
-		o.B = append(o.B, '[')
-		for i := range s.AccessTokens {
-			if i > 0 {
-				o.B = append(o.B, ',')
-			}
-			o.B = s.AccessTokens[i].AppendJSON(o.B)
-		}
-		o.B = append(o.B, ']')
-	}
-	if len(s.ConnectionTokens) > 0 {
-		o.Key("connectionTokenSets")
-		o.B = append(o.B, '[')
-		for i := range s.ConnectionTokens {
-			if i > 0 {
-				o.B = append(o.B, ',')
-			}
-			o.B = s.ConnectionTokens[i].AppendJSON(o.B)
-		}
-		o.B = append(o.B, ']')
-	}
+	appendTokens(&o, "accessTokens", s.AccessTokens)
+	appendTokens(&o, "connectionTokenSets", s.ConnectionTokens)
 	o.Key("internal")
 	if jwt {
 		subject := s.Internal.Subject
