@@ -72,11 +72,24 @@ func upsertAudienceToken(s *session.Session, t token.AudienceToken) {
 // pruneAudienceTokens drops s's per-audience tokens that have expired at now, then the first
 // ones (the least recently obtained) beyond maxAudienceTokens.
 func pruneAudienceTokens(s *session.Session, now time.Time) {
-	s.AccessTokens = slices.DeleteFunc(s.AccessTokens, func(t token.AudienceToken) bool { return t.Expired(now, 0) })
-	if n := len(s.AccessTokens); n > maxAudienceTokens {
-		s.AccessTokens = slices.Delete(s.AccessTokens, 0, n-maxAudienceTokens)
+	s.AccessTokens = keepRecent(s.AccessTokens, now, maxAudienceTokens)
+}
+
+// expiring is a token a session keeps a list of, as a pointer.
+type expiring[T any] interface {
+	*T
+	Expired(now time.Time, buffer time.Duration) bool
+}
+
+// keepRecent returns tokens without those expired at now, and without the first ones (the least
+// recently obtained) beyond limit; nil when none is left.
+func keepRecent[T any, P expiring[T]](tokens []T, now time.Time, limit int) []T {
+	tokens = slices.DeleteFunc(tokens, func(t T) bool { return P(&t).Expired(now, 0) })
+	if n := len(tokens); n > limit {
+		tokens = slices.Delete(tokens, 0, n-limit)
 	}
-	if len(s.AccessTokens) == 0 {
-		s.AccessTokens = nil
+	if len(tokens) == 0 {
+		return nil
 	}
+	return tokens
 }

@@ -45,11 +45,5 @@ func removeConnectionToken(s *session.Session, connection, loginHint string) {
 // pruneConnectionTokens drops s's connection tokens that have expired at now (or whose expiry
 // is unknown), then the first ones (the least recently obtained) beyond maxConnectionTokens.
 func pruneConnectionTokens(s *session.Session, now time.Time) {
-	s.ConnectionTokens = slices.DeleteFunc(s.ConnectionTokens, func(t token.ConnectionToken) bool { return t.Expired(now, 0) })
-	if n := len(s.ConnectionTokens); n > maxConnectionTokens {
-		s.ConnectionTokens = slices.Delete(s.ConnectionTokens, 0, n-maxConnectionTokens)
-	}
-	if len(s.ConnectionTokens) == 0 {
-		s.ConnectionTokens = nil
-	}
+	s.ConnectionTokens = keepRecent(s.ConnectionTokens, now, maxConnectionTokens)
 }
