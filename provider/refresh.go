@@ -148,29 +148,17 @@ func (f *refresher) refresh(ctx context.Context, q RefreshRequest) (*RefreshResu
 		out.Tokens = t
 		return out, nil
 	}
-	seen := map[string]bool{}
-	for {
-		tk := tokenKey(q.RefreshToken)
-		if seen[tk] {
-			return out, errRotationLoop
-		}
-		seen[tk] = true
-		release, err := f.locks.lock(ctx, tk)
-		if err != nil {
-			return out, err
-		}
+	var err error
+	out.Followed, err = f.follow(ctx, q.RefreshToken, func(ctx context.Context, rt, tk string) (Rotation, bool, error) {
+		q.RefreshToken = rt
 		t, rot, err := f.refreshLocked(ctx, q, tk)
-		release()
-		switch {
-		case err != nil:
-			return out, err
-		case t != nil:
+		if err != nil || t != nil {
 			out.Tokens = t
-			return out, nil
+			return Rotation{}, false, err
 		}
-		out.Followed = append(out.Followed, rot)
-		q.RefreshToken = rot.Tokens.RefreshToken
-	}
+		return rot, true, nil
+	})
+	return out, err
 }
 
 // refreshLocked runs with the lock of q's refresh token (tk) held. It returns a recent result

@@ -112,17 +112,25 @@ func (f *refresher) adopt(ctx context.Context, q RefreshRequest, tk, key string)
 	if err != nil || rec == nil {
 		return nil, Rotation{}, false, err
 	}
-	t := rec.Tokens.tokens()
-	switch {
-	case rec.Audience == q.Audience && rec.Scope == q.Scope:
+	if rec.Audience == q.Audience && rec.Scope == q.Scope {
+		t := rec.Tokens.tokens()
 		f.remember(q, tk, t)
 		return t, Rotation{}, true, nil
-	case t.RefreshToken != "" && t.RefreshToken != q.RefreshToken:
-		rot := Rotation{Audience: rec.Audience, Scope: rec.Scope, Tokens: t}
+	}
+	if rot, ok := rec.rotationOf(q.RefreshToken); ok {
 		f.rememberRotation(tk, rot)
 		return nil, rot, true, nil
 	}
 	return nil, Rotation{}, false, nil
+}
+
+// rotationOf returns the rotation a published refresh made of the refresh token rt, when it
+// replaced it; rec may be nil (nothing published).
+func (rec *sharedRefresh) rotationOf(rt string) (Rotation, bool) {
+	if rec == nil || rec.Tokens.RefreshToken == "" || rec.Tokens.RefreshToken == rt {
+		return Rotation{}, false
+	}
+	return Rotation{Audience: rec.Audience, Scope: rec.Scope, Tokens: rec.Tokens.tokens()}, true
 }
 
 // publish makes the refresh of q known to the other instances for refreshResultTTL.
