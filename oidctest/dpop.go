@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -76,7 +75,7 @@ func (s *Server) checkDPoP(r *http.Request, want dpopCheck) (string, *dpopError)
 	if tpErr != nil {
 		return "", errInvalidDPoPProof("the proof's key has no thumbprint")
 	}
-	return base64.RawURLEncoding.EncodeToString(tp), nil
+	return b64(tp), nil
 }
 
 // proofClaims are a DPoP proof's claims.
@@ -172,7 +171,7 @@ func sameTarget(htu, want string) bool {
 // tokenHash is a proof's ath for an access token.
 func tokenHash(accessToken string) string {
 	sum := sha256.Sum256([]byte(accessToken))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+	return b64(sum[:])
 }
 
 // setDPoPNonce sends the server's current nonce, when it demands nonces.
