@@ -120,8 +120,10 @@ func (s *Server) connectionGrant(c Client, form url.Values, jkt string) (*tokenR
 	if err != nil {
 		return nil, err
 	}
-	if form.Get("subject_token_type") == subjectRefreshToken && g.jkt != "" && jkt != g.jkt {
-		return nil, errInvalidGrant("the refresh token is bound to another DPoP key")
+	if form.Get("subject_token_type") == subjectRefreshToken {
+		if err := g.checkDPoPKey(jkt); err != nil {
+			return nil, err
+		}
 	}
 	return s.issueConnectionToken(c, g, conn, form.Get("login_hint")), nil
 }

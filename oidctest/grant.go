@@ -26,6 +26,15 @@ type grant struct {
 	jkt string
 }
 
+// checkDPoPKey refuses a use of the grant's refresh tokens without a proof of the key they are
+// bound to (jkt is the request's proof's thumbprint, "" without one).
+func (g *grant) checkDPoPKey(jkt string) *oauthError {
+	if g.jkt != "" && jkt != g.jkt {
+		return errInvalidGrant("the refresh token is bound to another DPoP key")
+	}
+	return nil
+}
+
 // refreshToken is one refresh token of a grant. It is rotated at first use.
 type refreshToken struct {
 	grant     *grant

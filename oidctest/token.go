@@ -61,8 +61,8 @@ func (s *Server) refreshGrant(c Client, form url.Values, jkt string) (*tokenResp
 	if err != nil {
 		return nil, err
 	}
-	if g.jkt != "" && jkt != g.jkt {
-		return nil, errInvalidGrant("the refresh token is bound to another DPoP key")
+	if err := g.checkDPoPKey(jkt); err != nil {
+		return nil, err
 	}
 	scopes := g.scopes
 	if form.Has("scope") {
