@@ -17,12 +17,9 @@ import (
 // accessToken calls tokens.AccessToken for b's request, outside RollingSession, and keeps the
 // cookies it writes.
 func accessToken(b *browser, tokens *AccessTokens, q AccessTokenRequest) (*token.AccessToken, error) {
-	var at *token.AccessToken
-	var err error
-	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, err = tokens.AccessToken(w, r, q)
-	}), b.request(http.MethodGet, "/api", nil))
-	return at, err
+	return inRequest(b, func(w http.ResponseWriter, r *http.Request) (*token.AccessToken, error) {
+		return tokens.AccessToken(w, r, q)
+	})
 }
 
 func TestAccessTokensRefreshWhenAsked(t *testing.T) {

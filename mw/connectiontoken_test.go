@@ -15,12 +15,9 @@ import (
 // connectionToken calls tokens.ConnectionToken for b's request, outside RollingSession, and
 // keeps the cookies it writes.
 func connectionToken(b *browser, tokens *AccessTokens, q ConnectionTokenRequest) (*token.ConnectionToken, error) {
-	var ct *token.ConnectionToken
-	var err error
-	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ct, err = tokens.ConnectionToken(w, r, q)
-	}), b.request(http.MethodGet, "/api", nil))
-	return ct, err
+	return inRequest(b, func(w http.ResponseWriter, r *http.Request) (*token.ConnectionToken, error) {
+		return tokens.ConnectionToken(w, r, q)
+	})
 }
 
 func tokenCode(err error) string {

@@ -322,6 +322,17 @@ func (b *browser) request(method, target string, body io.Reader) *http.Request {
 }
 
 // do serves r with h and keeps the cookies the response sets or deletes.
+// inRequest runs fn for a request of b to /api, outside RollingSession, keeps the cookies fn
+// writes, and returns what fn returned.
+func inRequest[T any](b *browser, fn func(http.ResponseWriter, *http.Request) (T, error)) (T, error) {
+	var v T
+	var err error
+	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err = fn(w, r)
+	}), b.request(http.MethodGet, "/api", nil))
+	return v, err
+}
+
 func (b *browser) do(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)

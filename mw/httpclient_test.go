@@ -29,21 +29,25 @@ func boolWord(b bool) string {
 	return "no"
 }
 
-// callAPI calls the API with tokens.HTTPClient for b's request.
-func callAPI(t *testing.T, b *browser, tokens *AccessTokens, api string) string {
-	t.Helper()
-	var body string
-	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, err := tokens.HTTPClient(w, r, AccessTokenRequest{}).Get(api)
+// callAPI gets url with tokens.HTTPClient for b's request and returns the status, whether the
+// answer had a Location, and the body; or the error.
+func callAPI(b *browser, tokens *AccessTokens, url string) string {
+	got, err := inRequest(b, func(w http.ResponseWriter, r *http.Request) (string, error) {
+		resp, err := tokens.HTTPClient(w, r, AccessTokenRequest{}).Get(url)
 		if err != nil {
-			body = "error: " + err.Error()
-			return
+			return "", err
 		}
 		defer resp.Body.Close()
 		raw, _ := io.ReadAll(resp.Body)
-		body = string(raw)
-	}), b.request(http.MethodGet, "/page", nil))
-	return body
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Sprint(resp.StatusCode, " ", resp.Header.Get("Location") != ""), nil
+		}
+		return string(raw), nil
+	})
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return got
 }
 
 func TestHTTPClientSendsDPoPTokensWithAProof(t *testing.T) {
@@ -58,10 +62,10 @@ func TestHTTPClientSendsDPoPTokensWithAProof(t *testing.T) {
 	s.TokenSet.TokenType = "DPoP"
 	rt.signIn(b, s)
 	api := apiServer(t).URL
-	if got := callAPI(t, b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "DPoP at-1 proof:yes" {
+	if got := callAPI(b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "DPoP at-1 proof:yes" {
 		t.Errorf("a DPoP token: the API got %q", got)
 	}
-	if got := callAPI(t, b, rt.accessTokens(), api); !strings.Contains(got, dpop.ErrNoKey.Error()) {
+	if got := callAPI(b, rt.accessTokens(), api); !strings.Contains(got, dpop.ErrNoKey.Error()) {
 		t.Errorf("a DPoP token without a key: %q, want ErrNoKey", got)
 	}
 }
@@ -73,7 +77,7 @@ func TestHTTPClientSendsOtherTokensAsBearer(t *testing.T) {
 	b := newBrowser()
 	rt.signIn(b, signedInSession(rt.clk.now))
 	api := apiServer(t).URL
-	if got := callAPI(t, b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "Bearer at-1 proof:no" {
+	if got := callAPI(b, rt.accessTokens(func(o *AccessTokensOptions) { o.DPoP = key }), api); got != "Bearer at-1 proof:no" {
 		t.Errorf("a Bearer token: the API got %q", got)
 	}
 }
@@ -99,25 +103,7 @@ func TestHTTPClientDoesNotFollowRedirectsToAnotherOrigin(t *testing.T) {
 	b := newBrowser()
 	rt.signIn(b, signedInSession(rt.clk.now))
 	tokens := rt.accessTokens()
-	var away, moved string
-	b.do(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hc := tokens.HTTPClient(w, r, AccessTokenRequest{})
-		resp, err := hc.Get(api.URL + "/away")
-		if err != nil {
-			away = "error: " + err.Error()
-			return
-		}
-		resp.Body.Close()
-		away = fmt.Sprint(resp.StatusCode, " ", resp.Header.Get("Location") != "")
-		resp, err = hc.Get(api.URL + "/moved")
-		if err != nil {
-			moved = "error: " + err.Error()
-			return
-		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		moved = string(raw)
-	}), b.request(http.MethodGet, "/page", nil))
+	away, moved := callAPI(b, tokens, api.URL+"/away"), callAPI(b, tokens, api.URL+"/moved")
 	if away != "302 true" {
 		t.Errorf("a redirect to another origin: %q, want the 302 returned", away)
 	}
