@@ -3,7 +3,6 @@ package authchain
 import (
 	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authchain/authchain/dpop"
+	"github.com/authchain/authchain/internal/clientauth"
 	"github.com/authchain/authchain/mw"
 	"github.com/authchain/authchain/session"
 )
@@ -152,14 +152,14 @@ func splitList(s string) []string {
 
 // dpopFromEnv reads the DPoP key. Errors name the variable and the problem, never the key.
 func dpopFromEnv(get func(string) string, cfg *Config) error {
-	priv, pub := pemValue(get("AUTH0_DPOP_PRIVATE_KEY")), pemValue(get("AUTH0_DPOP_PUBLIC_KEY"))
+	priv, pub := get("AUTH0_DPOP_PRIVATE_KEY"), get("AUTH0_DPOP_PUBLIC_KEY")
 	if priv == "" {
 		if pub != "" {
 			return configError("AUTH0_DPOP_PUBLIC_KEY", "is set without AUTH0_DPOP_PRIVATE_KEY")
 		}
 		return nil
 	}
-	key, err := dpop.ParsePrivateKeyPEM([]byte(priv))
+	key, err := dpop.ParsePrivateKeyPEM(priv)
 	if err != nil {
 		return configError("AUTH0_DPOP_PRIVATE_KEY", "%v", err)
 	}
@@ -172,17 +172,9 @@ func dpopFromEnv(get func(string) string, cfg *Config) error {
 	return nil
 }
 
-// pemValue undoes the `\n` that environment files write for line breaks.
-func pemValue(v string) string {
-	if strings.Contains(v, "\n") {
-		return v
-	}
-	return strings.ReplaceAll(v, `\n`, "\n")
-}
-
 // checkPublicKeyPEM reports whether the PEM public key is the private key's.
 func checkPublicKeyPEM(pub string, key *dpop.Key) error {
-	block, _ := pem.Decode([]byte(pub))
+	block := clientauth.DecodePEM(pub)
 	if block == nil {
 		return errors.New("no PEM block")
 	}

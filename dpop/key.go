@@ -7,16 +7,16 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/authchain/authchain/internal/clientauth"
 )
 
 // The signature algorithms a Key makes proofs with (RFC 7518 §3.1, RFC 8037).
@@ -104,36 +104,15 @@ func NewKey(signer crypto.Signer, opts ...Option) (*Key, error) {
 	}, nil
 }
 
-// ParsePrivateKeyPEM returns a Key on the first private key of a PEM document: PKCS #8
-// ("PRIVATE KEY"), SEC 1 ("EC PRIVATE KEY") or PKCS #1 ("RSA PRIVATE KEY").
-func ParsePrivateKeyPEM(data []byte, opts ...Option) (*Key, error) {
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			return nil, errors.New("dpop: no private key in the PEM data")
-		}
-		var key any
-		var err error
-		switch block.Type {
-		case "PRIVATE KEY":
-			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-		case "EC PRIVATE KEY":
-			key, err = x509.ParseECPrivateKey(block.Bytes)
-		case "RSA PRIVATE KEY":
-			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-		default:
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("dpop: parsing the %s: %w", block.Type, err)
-		}
-		signer, ok := key.(crypto.Signer)
-		if !ok {
-			return nil, fmt.Errorf("%w: %T", ErrUnsupportedKey, key)
-		}
-		return NewKey(signer, opts...)
+// ParsePrivateKeyPEM returns a Key on a PEM-encoded private key: PKCS #8 ("PRIVATE KEY"),
+// SEC 1 ("EC PRIVATE KEY") or PKCS #1 ("RSA PRIVATE KEY"), also with its line breaks written as
+// the two characters `\n` (environment files). Errors never show the key.
+func ParsePrivateKeyPEM(data string, opts ...Option) (*Key, error) {
+	signer, err := clientauth.ParsePrivateKeyPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("dpop: %w", err)
 	}
+	return NewKey(signer, opts...)
 }
 
 // Alg returns the proofs' signature algorithm.

@@ -126,10 +126,10 @@ func TestParsePrivateKeyPEM(t *testing.T) {
 	pkcs8, _ := x509.MarshalPKCS8PrivateKey(ec)
 	sec1, _ := x509.MarshalECPrivateKey(ec)
 	want, _ := NewKey(ec)
-	for name, doc := range map[string][]byte{
-		"pkcs8": pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}),
-		"sec1 after a public key": append(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte{1}}),
-			pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1})...),
+	for name, doc := range map[string]string{
+		"pkcs8":            string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})),
+		"sec1":             string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1})),
+		"escaped newlines": strings.ReplaceAll(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})), "\n", `\n`),
 	} {
 		k, err := ParsePrivateKeyPEM(doc)
 		if err != nil {
@@ -139,11 +139,11 @@ func TestParsePrivateKeyPEM(t *testing.T) {
 			t.Errorf("%s: another key (%s %s)", name, k.Alg(), k.Thumbprint())
 		}
 	}
-	if _, err := ParsePrivateKeyPEM([]byte("not pem")); err == nil {
+	if _, err := ParsePrivateKeyPEM("not pem"); err == nil {
 		t.Error("no key in the data, yet no error")
 	}
-	bad := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("garbage")})
-	if _, err := ParsePrivateKeyPEM(bad); err == nil || strings.Contains(err.Error(), "garbage") {
+	bad := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("garbage")}))
+	if _, err := ParsePrivateKeyPEM(bad); err == nil || strings.Contains(err.Error(), "garbage") || !strings.HasPrefix(err.Error(), "dpop: ") {
 		t.Errorf("err = %v", err)
 	}
 }

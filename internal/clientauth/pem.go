@@ -15,10 +15,7 @@ import (
 // happens in environment files, is accepted too. Errors name the problem,
 // never the key material.
 func ParsePrivateKeyPEM(s string) (crypto.Signer, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil && strings.Contains(s, `\n`) {
-		block, _ = pem.Decode([]byte(strings.ReplaceAll(s, `\n`, "\n")))
-	}
+	block := DecodePEM(s)
 	if block == nil {
 		return nil, errors.New("clientauth: no PEM block found in the private key")
 	}
@@ -34,6 +31,16 @@ func ParsePrivateKeyPEM(s string) (crypto.Signer, error) {
 		return nil, err
 	}
 	return signer, nil
+}
+
+// DecodePEM returns the first PEM block of s, also when its line breaks were written as the
+// two characters `\n` (environment files); nil when s holds none.
+func DecodePEM(s string) *pem.Block {
+	block, _ := pem.Decode([]byte(s))
+	if block == nil && strings.Contains(s, `\n`) {
+		block, _ = pem.Decode([]byte(strings.ReplaceAll(s, `\n`, "\n")))
+	}
+	return block
 }
 
 func parseBlock(b *pem.Block) (any, error) {
