@@ -3,15 +3,12 @@ package dpop
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -25,12 +22,13 @@ const (
 	ES384 = "ES384" // ECDSA P-384 with SHA-384
 	ES512 = "ES512" // ECDSA P-521 with SHA-512
 	RS256 = "RS256" // RSASSA-PKCS1-v1_5 with SHA-256: the default of an RSA key
+	RS384 = "RS384" // RSASSA-PKCS1-v1_5 with SHA-384
+	RS512 = "RS512" // RSASSA-PKCS1-v1_5 with SHA-512
 	PS256 = "PS256" // RSASSA-PSS with SHA-256
+	PS384 = "PS384" // RSASSA-PSS with SHA-384
+	PS512 = "PS512" // RSASSA-PSS with SHA-512
 	EdDSA = "EdDSA" // Ed25519
 )
-
-// minRSABits is the smallest RSA modulus a Key accepts (RFC 7518 §3.3).
-const minRSABits = 2048
 
 // ErrUnsupportedKey is the cause of NewKey's error for a key or algorithm it cannot sign
 // proofs with.
@@ -59,8 +57,9 @@ type options struct {
 	now func() time.Time
 }
 
-// WithAlg chooses the signature algorithm: RS256 or PS256 for an RSA key; the others take
-// only their own (ES256, ES384, ES512, EdDSA). Default: the key's own, RS256 for RSA.
+// WithAlg chooses the signature algorithm: RS256, RS384, RS512, PS256, PS384 or PS512 for an
+// RSA key; the others take only their own (ES256, ES384, ES512, EdDSA). Default: the key's
+// own, RS256 for RSA.
 func WithAlg(alg string) Option { return func(o *options) { o.alg = alg } }
 
 // WithClock sets the clock that dates the proofs (their iat); default time.Now.
@@ -76,7 +75,8 @@ func GenerateKey(opts ...Option) (*Key, error) {
 }
 
 // NewKey returns a Key on signer: an ECDSA key on P-256, P-384 or P-521, an Ed25519 key, or an
-// RSA key of at least 2048 bits, or any crypto.Signer of one (a key in an HSM or a KMS).
+// RSA key of at least 2048 bits, or any crypto.Signer of one (a key in an HSM or a KMS). A key
+// or algorithm it cannot sign with is an error wrapping ErrUnsupportedKey.
 func NewKey(signer crypto.Signer, opts ...Option) (*Key, error) {
 	if signer == nil {
 		return nil, fmt.Errorf("%w: no key", ErrUnsupportedKey)
@@ -85,9 +85,9 @@ func NewKey(signer crypto.Signer, opts ...Option) (*Key, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	alg, err := keyAlg(signer.Public(), o.alg)
+	alg, err := clientauth.SigningAlg(signer.Public(), o.alg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrUnsupportedKey, err)
 	}
 	jwk := jose.JSONWebKey{Key: signer.Public()}
 	header, err := protectedHeader(jwk, alg)
@@ -124,40 +124,6 @@ func (k *Key) Thumbprint() string { return k.thumbprint }
 
 // Public returns the public key.
 func (k *Key) Public() crypto.PublicKey { return k.signer.Public() }
-
-// keyAlg resolves the algorithm for a public key.
-func keyAlg(pub crypto.PublicKey, want string) (string, error) {
-	var allowed []string
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		switch k.Curve {
-		case elliptic.P256():
-			allowed = []string{ES256}
-		case elliptic.P384():
-			allowed = []string{ES384}
-		case elliptic.P521():
-			allowed = []string{ES512}
-		default:
-			return "", fmt.Errorf("%w: elliptic curve %s", ErrUnsupportedKey, k.Curve.Params().Name)
-		}
-	case ed25519.PublicKey:
-		allowed = []string{EdDSA}
-	case *rsa.PublicKey:
-		if bits := k.N.BitLen(); bits < minRSABits {
-			return "", fmt.Errorf("%w: an RSA key of %d bits (at least %d)", ErrUnsupportedKey, bits, minRSABits)
-		}
-		allowed = []string{RS256, PS256}
-	default:
-		return "", fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
-	}
-	if want == "" {
-		return allowed[0], nil
-	}
-	if !slices.Contains(allowed, want) {
-		return "", fmt.Errorf("%w: algorithm %q does not fit the key (it takes %v)", ErrUnsupportedKey, want, allowed)
-	}
-	return want, nil
-}
 
 // protectedHeader is the JOSE header every proof of the key carries (RFC 9449 §4.2).
 func protectedHeader(jwk jose.JSONWebKey, alg string) (string, error) {

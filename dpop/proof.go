@@ -2,16 +2,16 @@ package dpop
 
 import (
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/sha512"
+	_ "crypto/sha512" // SHA-384 and SHA-512 for crypto.Hash.New
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"math/big"
 	"net/url"
 	"strings"
@@ -83,28 +83,39 @@ func target(rawURL string) (htu, origin string, err error) {
 	return origin + path, origin, nil
 }
 
-// sign signs a proof's signing input with the key's algorithm.
+// sign signs a proof's signing input with the key's algorithm (RFC 7518 §3, RFC 8037 §3.1).
 func (k *Key) sign(input []byte) ([]byte, error) {
-	switch k.alg {
-	case EdDSA:
+	if k.alg == EdDSA {
 		return k.signRaw(input, crypto.Hash(0))
-	case RS256:
-		return k.signRaw(digest(sha256.New(), input), crypto.SHA256)
-	case PS256:
-		return k.signRaw(digest(sha256.New(), input), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256})
-	case ES256:
-		return k.signECDSA(digest(sha256.New(), input), crypto.SHA256, 32)
-	case ES384:
-		return k.signECDSA(digest(sha512.New384(), input), crypto.SHA384, 48)
-	case ES512:
-		return k.signECDSA(digest(sha512.New(), input), crypto.SHA512, 66)
+	}
+	var h crypto.Hash
+	switch k.alg[2:] {
+	case "256":
+		h = crypto.SHA256
+	case "384":
+		h = crypto.SHA384
+	case "512":
+		h = crypto.SHA512
+	}
+	if h == 0 {
+		return nil, fmt.Errorf("%w: algorithm %q", ErrUnsupportedKey, k.alg)
+	}
+	d := h.New()
+	d.Write(input)
+	sum := d.Sum(nil)
+	switch k.alg[:2] {
+	case "RS":
+		return k.signRaw(sum, h)
+	case "PS":
+		return k.signRaw(sum, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: h})
+	case "ES":
+		pub, ok := k.signer.Public().(*ecdsa.PublicKey)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s needs an ECDSA key", ErrUnsupportedKey, k.alg)
+		}
+		return k.signECDSA(sum, h, (pub.Curve.Params().BitSize+7)/8)
 	}
 	return nil, fmt.Errorf("%w: algorithm %q", ErrUnsupportedKey, k.alg)
-}
-
-func digest(h hash.Hash, input []byte) []byte {
-	h.Write(input)
-	return h.Sum(nil)
 }
 
 func (k *Key) signRaw(msg []byte, opts crypto.SignerOpts) ([]byte, error) {

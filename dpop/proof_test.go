@@ -22,7 +22,7 @@ import (
 // and returns its header key and claims.
 func verified(t *testing.T, proof string) (*jose.JSONWebKey, map[string]any) {
 	t.Helper()
-	algs := []jose.SignatureAlgorithm{jose.ES256, jose.ES384, jose.ES512, jose.RS256, jose.PS256, jose.EdDSA}
+	algs := []jose.SignatureAlgorithm{jose.ES256, jose.ES384, jose.ES512, jose.RS256, jose.RS384, jose.PS256, jose.PS512, jose.EdDSA}
 	jws, err := jose.ParseSignedCompact(proof, algs)
 	if err != nil {
 		t.Fatalf("proof does not parse: %v", err)
@@ -59,6 +59,7 @@ func TestProofsOfEveryKeyTypeVerify(t *testing.T) {
 	}{
 		{p256, nil, ES256}, {p384, nil, ES384}, {p521, nil, ES512}, {ed, nil, EdDSA},
 		{rsaKey, nil, RS256}, {rsaKey, []Option{WithAlg(PS256)}, PS256},
+		{rsaKey, []Option{WithAlg(RS384)}, RS384}, {rsaKey, []Option{WithAlg(PS512)}, PS512},
 	}
 	for _, c := range cases {
 		t.Run(c.alg, func(t *testing.T) {

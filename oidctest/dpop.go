@@ -27,7 +27,10 @@ func WithDPoPNonce() Option { return func(cfg *config) { cfg.dpopNonce = true } 
 // dpopSigningAlgs are the proof algorithms the server accepts (its discovery document's
 // dpop_signing_alg_values_supported).
 func dpopSigningAlgs() []jose.SignatureAlgorithm {
-	return []jose.SignatureAlgorithm{jose.ES256, jose.ES384, jose.ES512, jose.RS256, jose.PS256, jose.EdDSA}
+	return []jose.SignatureAlgorithm{
+		jose.ES256, jose.ES384, jose.ES512, jose.RS256, jose.RS384, jose.RS512,
+		jose.PS256, jose.PS384, jose.PS512, jose.EdDSA,
+	}
 }
 
 // dpopCheck is what a request's DPoP proof must match (RFC 9449 §4.3).

@@ -60,3 +60,11 @@ func curveAlg(c elliptic.Curve) (jose.SignatureAlgorithm, bool) {
 	}
 	return "", false
 }
+
+// SigningAlg returns the JWS algorithm alg names for a key of pub, or the key's default when
+// alg is empty: RS256 for RSA (2048 bits or more; RS384, RS512, PS256, PS384 and PS512 too),
+// ES256, ES384 or ES512 for the ECDSA curves, EdDSA for Ed25519.
+func SigningAlg(pub crypto.PublicKey, alg string) (string, error) {
+	a, err := signingAlg(pub, alg)
+	return string(a), err
+}
