@@ -94,14 +94,20 @@ func NewKey(signer crypto.Signer, opts ...Option) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
+	tp, err := thumbprint(jwk)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{signer: signer, alg: alg, header: header, now: o.now, nonces: newNonces(), thumbprint: tp}, nil
+}
+
+// thumbprint is the base64url JWK SHA-256 thumbprint of a public key (RFC 7638).
+func thumbprint(jwk jose.JSONWebKey) (string, error) {
 	tp, err := jwk.Thumbprint(crypto.SHA256)
 	if err != nil {
-		return nil, fmt.Errorf("dpop: key thumbprint: %w", err)
+		return "", fmt.Errorf("dpop: key thumbprint: %w", err)
 	}
-	return &Key{
-		signer: signer, alg: alg, header: header, now: o.now, nonces: newNonces(),
-		thumbprint: base64.RawURLEncoding.EncodeToString(tp),
-	}, nil
+	return base64.RawURLEncoding.EncodeToString(tp), nil
 }
 
 // ParsePrivateKeyPEM returns a Key on a PEM-encoded private key: PKCS #8 ("PRIVATE KEY"),

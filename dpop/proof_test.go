@@ -139,12 +139,9 @@ func TestThumbprintOfRFC7638Example(t *testing.T) {
 	// RFC 7638 §3.1.
 	n, _ := base64.RawURLEncoding.DecodeString("0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw")
 	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: 65537}
-	k := &Key{}
-	jwk := jose.JSONWebKey{Key: pub}
-	tp, _ := jwk.Thumbprint(crypto.SHA256)
-	k.thumbprint = base64.RawURLEncoding.EncodeToString(tp)
-	if got, want := k.Thumbprint(), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"; got != want {
-		t.Errorf("thumbprint = %q, want %q", got, want)
+	got, err := thumbprint(jose.JSONWebKey{Key: pub})
+	if want := "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"; err != nil || got != want {
+		t.Errorf("thumbprint = %q, %v; want %q", got, err, want)
 	}
 }
 
