@@ -105,16 +105,9 @@ func (p *Provider) exchangeForConnection(ctx context.Context, q ConnectionTokenR
 	if q.LoginHint != "" {
 		form.Set("login_hint", q.LoginHint)
 	}
-	c, err := p.endpoint(m, "token endpoint", m.TokenEndpoint, form)
+	resp, err := p.tokenRequest(ctx, m, form)
 	if err != nil {
 		return nil, err
-	}
-	var resp tokenResponse
-	if err := postForm(ctx, p.http, c, &resp); err != nil {
-		return nil, err
-	}
-	if resp.AccessToken == "" {
-		return nil, unavailable(c.what, errors.New("the answer has no access_token"))
 	}
 	t := resp.tokens(p.cfg.Now())
 	t.RefreshToken, t.IDToken = "", ""

@@ -29,16 +29,9 @@ func (p *Provider) Exchange(ctx context.Context, code, codeVerifier string, chec
 		"grant_type": {"authorization_code"}, "code": {code},
 		"redirect_uri": {x.redirectURI}, "code_verifier": {codeVerifier},
 	}
-	c, err := p.endpoint(m, "token endpoint", m.TokenEndpoint, form)
+	resp, err := p.tokenRequest(ctx, m, form)
 	if err != nil {
 		return nil, err
-	}
-	var resp tokenResponse
-	if err := postForm(ctx, p.http, c, &resp); err != nil {
-		return nil, err
-	}
-	if resp.AccessToken == "" {
-		return nil, unavailable(c.what, errors.New("the answer has no access_token"))
 	}
 	if resp.IDToken == "" {
 		return nil, invalidIDToken(errors.New("the token response has no ID token"))

@@ -92,16 +92,9 @@ func (p *Provider) refreshOnce(ctx context.Context, q RefreshRequest) (*Tokens, 
 	if q.Audience != "" {
 		form.Set("audience", q.Audience)
 	}
-	c, err := p.endpoint(m, "token endpoint", m.TokenEndpoint, form)
+	resp, err := p.tokenRequest(ctx, m, form)
 	if err != nil {
 		return nil, err
-	}
-	var resp tokenResponse
-	if err := postForm(ctx, p.http, c, &resp); err != nil {
-		return nil, err
-	}
-	if resp.AccessToken == "" {
-		return nil, unavailable(c.what, errors.New("the answer has no access_token"))
 	}
 	t := resp.tokens(p.cfg.Now())
 	if resp.IDToken != "" {

@@ -2,10 +2,14 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/authchain/authchain/internal/discovery"
 )
 
 // tokenResponse is a successful token endpoint answer (RFC 6749 §5.1,
@@ -59,6 +63,23 @@ func (s *seconds) UnmarshalJSON(b []byte) error {
 	}
 	*s = seconds(n)
 	return nil
+}
+
+// tokenRequest posts form to the token endpoint (with the client's authentication and, with
+// Config.DPoP, a proof) and returns the answer, which must hold an access token.
+func (p *Provider) tokenRequest(ctx context.Context, m *discovery.Metadata, form url.Values) (*tokenResponse, error) {
+	c, err := p.endpoint(m, "token endpoint", m.TokenEndpoint, form)
+	if err != nil {
+		return nil, err
+	}
+	var resp tokenResponse
+	if err := postForm(ctx, p.http, c, &resp); err != nil {
+		return nil, err
+	}
+	if resp.AccessToken == "" {
+		return nil, unavailable(c.what, errors.New("the answer has no access_token"))
+	}
+	return &resp, nil
 }
 
 // tokens returns the answer as Tokens, with ExpiresAt counted from now.
